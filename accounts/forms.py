@@ -1,0 +1,82 @@
+"""Forms: parse and show input; the services validate and save."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+from accounts.models import (
+    METHODS_BY_JURISDICTION,
+    CostBasisMethod,
+    Jurisdiction,
+    Profile,
+    RateTier,
+)
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(required=False)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ("base_currency", "jurisdiction", "cost_basis_method", "time_zone")
+
+    def clean(self):
+        cleaned = super().clean()
+        jurisdiction = cleaned.get("jurisdiction")
+        method = cleaned.get("cost_basis_method")
+        allowed = METHODS_BY_JURISDICTION.get(jurisdiction, ())
+        if jurisdiction and method and method not in allowed:
+            names = ", ".join(CostBasisMethod(m).label for m in allowed)
+            self.add_error(
+                "cost_basis_method",
+                f"{Jurisdiction(jurisdiction).label} requires: {names}.",
+            )
+        return cleaned
+
+
+class SecretInput(forms.PasswordInput):
+    """Never renders a stored value back into the page."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, render_value=False)
+
+
+class ConnectionForm(forms.Form):
+    label = forms.CharField(max_length=80)
+    api_key = forms.CharField(label="API key", required=False, widget=SecretInput)
+    api_secret = forms.CharField(label="API secret (private key)", required=False, widget=SecretInput)
+    futures_key = forms.CharField(label="Kraken Futures key", required=False, widget=SecretInput)
+    futures_secret = forms.CharField(
+        label="Kraken Futures secret", required=False, widget=SecretInput
+    )
+    api_url = forms.URLField(
+        label="Spot API base URL", initial="https://api.kraken.com", assume_scheme="https"
+    )
+    futures_url = forms.URLField(
+        label="Futures API base URL", initial="https://futures.kraken.com", assume_scheme="https"
+    )
+    rate_tier = forms.ChoiceField(
+        label="Rate-limit tier", choices=RateTier.choices, initial=RateTier.STARTER
+    )
+    rate_max = forms.DecimalField(label="Custom maximum", required=False, min_value=0)
+    rate_decay = forms.DecimalField(label="Custom decay per second", required=False, min_value=0)
+    sync_interval_minutes = forms.IntegerField(
+        label="Sync every (minutes)", initial=60, min_value=5
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        if editing:
+            for name in ("api_key", "api_secret", "futures_key", "futures_secret"):
+                self.fields[name].help_text = "Leave blank to keep the stored value."
+            self.fields["clear_futures"] = forms.BooleanField(
+                label="Remove the Kraken Futures key", required=False
+            )
+        else:
+            self.fields["api_key"].required = True
+            self.fields["api_secret"].required = True

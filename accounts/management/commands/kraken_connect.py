@@ -1,0 +1,68 @@
+"""Add a Kraken connection for a user; prints the new connection's id on the last line."""
+
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import RateTier
+from accounts.services import ConnectionInput, connection_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Add a Kraken connection. A secret given as '-' is read from standard input "
+        "(one line each, in the order api-secret, futures-secret) so it stays out of shell history."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True)
+        parser.add_argument("--label", required=True)
+        parser.add_argument("--api-key", required=True)
+        parser.add_argument("--api-secret", required=True)
+        parser.add_argument("--futures-key", default="")
+        parser.add_argument("--futures-secret", default="")
+        parser.add_argument("--api-url", default="https://api.kraken.com")
+        parser.add_argument("--futures-url", default="https://futures.kraken.com")
+        parser.add_argument("--tier", default=None, help="starter, intermediate or pro")
+        parser.add_argument("--rate-max", default=None)
+        parser.add_argument("--rate-decay", default=None)
+        parser.add_argument("--sync-interval", type=int, default=60, help="minutes")
+
+    def _secret(self, value: str, what: str) -> str:
+        if value != "-":
+            return value
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise CommandError(f"{what} was '-' but standard input had no line for it")
+        return line
+
+    def handle(self, *args, **o):
+        user = get_user_model().objects.filter(username=o["user"]).first()
+        if user is None:
+            raise CommandError(f"unknown user {o['user']!r}")
+        custom = o["rate_max"] is not None or o["rate_decay"] is not None
+        tier = o["tier"] or (RateTier.CUSTOM if custom else RateTier.STARTER)
+        if custom and tier != RateTier.CUSTOM:
+            raise CommandError("--rate-max/--rate-decay replace --tier; give one or the other")
+        data = ConnectionInput(
+            label=o["label"],
+            api_key=o["api_key"],
+            api_secret=self._secret(o["api_secret"], "--api-secret"),
+            futures_key=o["futures_key"],
+            futures_secret=self._secret(o["futures_secret"], "--futures-secret"),
+            api_url=o["api_url"],
+            futures_url=o["futures_url"],
+            rate_tier=tier,
+            rate_max=o["rate_max"],
+            rate_decay=o["rate_decay"],
+            sync_interval_minutes=o["sync_interval"],
+        )
+        try:
+            connection = connection_create(user=user, data=data)
+        except ValidationError as error:
+            problems = [f"{field}: {'; '.join(msgs)}" for field, msgs in error.message_dict.items()]
+            raise CommandError("connection not saved: " + " | ".join(problems)) from error
+        self.stdout.write(f"connection {connection.label!r} saved for {user.get_username()}")
+        self.stdout.write(str(connection.pk))

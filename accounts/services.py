@@ -1,0 +1,175 @@
+"""Services that change people and connections. Forms and commands both come through here."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from accounts import crypto
+from accounts.models import KrakenConnection, Profile, RateTier, key_fingerprint
+
+User = get_user_model()
+
+
+def user_create(*, username: str, password: str, email: str = "") -> AbstractBaseUser:
+    """Create a person with a default profile; the password must pass Django's validators."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"A user named {username!r} already exists."})
+    candidate = User(username=username, email=email)
+    validate_password(password, user=candidate)
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, email=email, password=password)
+        Profile.objects.create(user=user)
+    return user
+
+
+def profile_for(*, user: AbstractBaseUser) -> Profile:
+    """The user's profile, created with defaults for users made elsewhere (admin, shell)."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@dataclass(frozen=True)
+class ConnectionInput:
+    label: str
+    api_key: str
+    api_secret: str
+    futures_key: str = ""
+    futures_secret: str = ""
+    api_url: str = "https://api.kraken.com"
+    futures_url: str = "https://futures.kraken.com"
+    rate_tier: str = RateTier.STARTER
+    rate_max: Decimal | str | None = None
+    rate_decay: Decimal | str | None = None
+    sync_interval_minutes: int = 60
+
+
+def _check_secret(value: str, field: str, what: str, errors: dict[str, str]) -> None:
+    try:
+        decoded = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        errors[field] = f"The {what} is not valid base64; copy it again from Kraken."
+        return
+    if not decoded:
+        errors[field] = f"The {what} is empty."
+
+
+def _check_rate(data: ConnectionInput, errors: dict[str, str]) -> tuple[Decimal | None, ...]:
+    if data.rate_tier not in RateTier.values:
+        errors["rate_tier"] = (
+            f"Unknown rate-limit tier {data.rate_tier!r}; choose one of "
+            + ", ".join(RateTier.values)
+            + "."
+        )
+        return None, None
+    if data.rate_tier != RateTier.CUSTOM:
+        return None, None
+    parsed = []
+    for field, value in (("rate_max", data.rate_max), ("rate_decay", data.rate_decay)):
+        try:
+            number = Decimal(str(value)) if value not in (None, "") else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number <= 0:
+            errors[field] = "A custom tier needs a positive maximum and decay per second."
+        parsed.append(number)
+    return tuple(parsed)
+
+
+def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
+    """Check every field, collecting all problems; raise ValidationError naming each field."""
+    errors: dict[str, str] = {}
+    label = data.label.strip()
+    if not label:
+        errors["label"] = "Give the connection a label."
+    elif (
+        KrakenConnection.objects.filter(user=user, label__iexact=label)
+        .exclude(pk=getattr(instance, "pk", None))
+        .exists()
+    ):
+        errors["label"] = f"You already have a connection labelled {label!r}."
+    if not data.api_key.strip():
+        errors["api_key"] = "The API key is empty."
+    elif any(ch.isspace() for ch in data.api_key.strip()):
+        errors["api_key"] = "The API key contains spaces; copy it again from Kraken."
+    _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
+    if bool(data.futures_key.strip()) != bool(data.futures_secret.strip()):
+        errors["futures_secret" if data.futures_key.strip() else "futures_key"] = (
+            "A Kraken Futures key and its secret go together; give both or neither."
+        )
+    elif data.futures_secret.strip():
+        _check_secret(data.futures_secret.strip(), "futures_secret", "Futures secret", errors)
+    for field in ("api_url", "futures_url"):
+        try:
+            URLValidator(schemes=["http", "https"])(getattr(data, field))
+        except ValidationError:
+            errors[field] = "Enter a full http(s) URL."
+    rate_max, rate_decay = _check_rate(data, errors)
+    if data.sync_interval_minutes < 5:
+        errors["sync_interval_minutes"] = "Sync at most every 5 minutes."
+    if errors:
+        raise ValidationError(errors)
+    return label, rate_max, rate_decay
+
+
+def _apply(connection: KrakenConnection, data: ConnectionInput, label, rate_max, rate_decay):
+    api_key = data.api_key.strip()
+    connection.label = label
+    connection.api_key_encrypted = crypto.encrypt(api_key)
+    connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip())
+    connection.key_fingerprint = key_fingerprint(api_key)
+    connection.api_key_hint = crypto.mask(api_key)
+    futures_key = data.futures_key.strip()
+    connection.futures_key_encrypted = crypto.encrypt(futures_key) if futures_key else ""
+    connection.futures_secret_encrypted = (
+        crypto.encrypt(data.futures_secret.strip()) if futures_key else ""
+    )
+    connection.futures_key_hint = crypto.mask(futures_key) if futures_key else ""
+    connection.api_url = data.api_url.rstrip("/")
+    connection.futures_url = data.futures_url.rstrip("/")
+    connection.rate_tier = data.rate_tier
+    connection.rate_max = rate_max
+    connection.rate_decay = rate_decay
+    connection.sync_interval_minutes = data.sync_interval_minutes
+
+
+def connection_create(*, user, data: ConnectionInput) -> KrakenConnection:
+    label, rate_max, rate_decay = connection_validate(data=data, user=user)
+    connection = KrakenConnection(user=user)
+    _apply(connection, data, label, rate_max, rate_decay)
+    connection.save()
+    return connection
+
+
+def connection_update(
+    *, connection: KrakenConnection, data: ConnectionInput, clear_futures: bool = False
+) -> KrakenConnection:
+    """Replace a connection's settings. Blank secrets in `data` keep the stored ones."""
+    keep_futures = not clear_futures
+    data = ConnectionInput(
+        **{
+            **data.__dict__,
+            "api_key": data.api_key or connection.api_key(),
+            "api_secret": data.api_secret or connection.api_secret(),
+            "futures_key": data.futures_key or (connection.futures_key() if keep_futures else ""),
+            "futures_secret": data.futures_secret
+            or (connection.futures_secret() if keep_futures else ""),
+        }
+    )
+    label, rate_max, rate_decay = connection_validate(
+        data=data, user=connection.user, instance=connection
+    )
+    _apply(connection, data, label, rate_max, rate_decay)
+    connection.save()
+    return connection
+
+
+def connection_delete(*, connection: KrakenConnection) -> None:
+    connection.delete()
