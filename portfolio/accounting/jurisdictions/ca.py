@@ -1,0 +1,45 @@
+"""Canada: capital gains on crypto as identical properties (adjusted cost base).
+
+Rules and sources (tax_rules.md section 4):
+
+* Average cost / ACB (ITA s47; canada.ca "Identical properties"): cost of a sale = pool ACB x units
+  sold / units held; the per-unit ACB changes only on acquisitions. Acquisition costs are in the
+  ACB;
+  outlays and expenses of disposition reduce the gain.
+* Crypto-to-crypto is a barter disposition at fair market value in CAD.
+* Superficial loss (ITA s54; CRA "What is a superficial loss"): a loss is denied when identical
+  property is acquired in the 61-day window from 30 days before to 30 days after the sale and is
+  still
+  held 30 days after. Denied part = loss x min(S, P, B) / S (S units sold, P units acquired in the
+  window, B units held at its end); it is added to the ACB of the units still held.
+* No holding-period distinction; 1/2 inclusion rate (the 2/3 proposal was cancelled 21 Mar 2025).
+* Calendar tax year.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from portfolio.accounting.jurisdictions.base import Jurisdiction
+
+INCLUSION_RATE = Decimal("0.5")
+
+CA = Jurisdiction(
+    code="ca",
+    name="Canada (individuals)",
+    tz=ZoneInfo("America/Toronto"),
+    default_method="average",
+    allowed_methods=frozenset({"average"}),
+    has_term=False,
+    fee_reduces_proceeds=True,
+    cost_from_value_given=False,
+    network_fee_is_disposal=True,
+    airdrop_is_income=True,
+    superficial_loss=True,
+    extras={"inclusion_rate": lambda: INCLUSION_RATE},
+)
+
+
+def tax_year_period(year: int) -> tuple[datetime, datetime]:
+    """[start, end) of the tax year that starts in calendar ``year`` (local midnight)."""
+    return CA.tax_year_period(year)

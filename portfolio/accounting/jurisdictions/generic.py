@@ -1,0 +1,25 @@
+"""Generic jurisdiction: no holding-period distinction, calendar tax year, FIFO default.
+
+Rules: the property view common to most systems (gain = proceeds - cost; fees reduce proceeds or
+add to basis; crypto-to-crypto is a disposal at the value received; income at market value when
+received). Use it where no specific module exists; it is a computation aid, not tax advice.
+Sources: tax_rules.md sections 5 (method definitions) and 7 (implementation notes).
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from portfolio.accounting.jurisdictions.base import Jurisdiction
+
+GENERIC = Jurisdiction(
+    code="generic",
+    name="Generic (calendar year, no holding-period rule)",
+    tz=ZoneInfo("UTC"),
+    default_method="fifo",
+    allowed_methods=frozenset({"fifo", "lifo", "hifo", "average", "uk"}),
+)
+
+
+def tax_year_period(year: int) -> tuple[datetime, datetime]:
+    """[start, end) of the tax year that starts in calendar ``year`` (local midnight)."""
+    return GENERIC.tax_year_period(year)

@@ -1,0 +1,287 @@
+"""Planning: turn valued events into the engine's primitive operations.
+
+Rules implemented (with their sources in tax_rules.md):
+
+* Acquisition cost = the consideration in base currency (a base-currency leg at its own amount, a
+  foreign fiat leg at the FX rate), plus acquisition fees (IRS VC FAQ; TCGA s38; ITA s47). In a
+  crypto-to-crypto exchange it is the value of the tokens given (UK, CRYPTO22257) or the fair market
+  value of the tokens received (US VC FAQ, DE, CA) - ``Jurisdiction.cost_from_value_given``.
+* Disposal proceeds = the value received; a disposal fee reduces proceeds (US 1.1001-7(b)(1)(i)) or
+  is an allowable cost (UK CRYPTO22150) - ``Jurisdiction.fee_reduces_proceeds``.
+* A fee paid in crypto is a disposal of that crypto at market value, and that value is the fee
+  (1.1001-7(b)(1)(ii); CRYPTO22280). A fee charged in the asset being received is netted from the
+  quantity received instead (the classifier's rule; no separate disposal).
+* KFEE credits were received free: a KFEE fee is recorded at 0.01 USD per credit, but is neither a
+  cost nor a disposal.
+* A network fee on a withdrawal or transfer: a disposal at market value where
+  ``network_fee_is_disposal``, otherwise the units simply leave the holding with their basis.
+* Income at market value when received becomes the cost of the units (Rev. Rul. 2023-14;
+  CRYPTO21200); unconditional airdrops are zero-cost acquisitions where they are not income.
+* Fiat (and KFEE) is valued but never lot-tracked. A deposit without known history gets a zero
+  basis and a visible ``unknown_basis`` problem (the documented missing-history rule).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from portfolio.accounting.events import (
+    Acquisition,
+    Deposit,
+    Disposal,
+    Event,
+    Fee,
+    Income,
+    Leg,
+    Margin,
+    Transfer,
+    Withdrawal,
+)
+from portfolio.accounting.fee_rules import FeeRules
+from portfolio.accounting.jurisdictions.base import Jurisdiction
+from portfolio.accounting.ops import ACQ, DEP, DISP, MARGIN, MOVE, OUT, Op
+from portfolio.accounting.results import IncomeRecord, Problem
+from portfolio.accounting.valuation import Valued, Valuer, is_cash
+
+ZERO = Decimal(0)
+__all__ = ["ACQ", "DEP", "DISP", "MARGIN", "MOVE", "OUT", "Op", "Planner"]
+
+
+class Planner(FeeRules):
+    """Values each event once and emits ``Op``s, income and fee records, and problems."""
+
+    def __init__(self, jur: Jurisdiction, valuer: Valuer) -> None:
+        super().__init__(jur, valuer)
+        self._handlers = {
+            Acquisition: self._acquisition,
+            Disposal: self._disposal,
+            Income: self._income,
+            Fee: self._fee,
+            Deposit: self._deposit,
+            Withdrawal: self._withdrawal,
+            Transfer: self._transfer,
+            Margin: self._margin,
+        }
+        self._tz = jur.tz
+
+    def plan(self, events: list[Event]) -> None:
+        handlers, tz = self._handlers, self._tz
+        for event in events:
+            handlers[type(event)](event, event.time.astimezone(tz).date())  # type: ignore[operator]
+
+    # -- handlers ----------------------------------------------------------------------------
+    def _acquisition(self, e: Acquisition, day: date) -> None:
+        paid = e.paid
+        if paid is not None and paid.asset == self.base and e.value is None:
+            cost = Valued(paid.quantity, "leg")
+        elif e.value is not None:
+            cost = Valued(e.value, "explicit")
+        elif paid is None:
+            cost = self.value(e.asset, e.quantity, e.time, e.event_id)
+        else:
+            own = Leg(e.asset, e.quantity)
+            cost = self._consideration(
+                own, paid, e.time, e.event_id, self.jur.cost_from_value_given
+            )
+        fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis") if e.fees else ZERO
+        if not is_cash(e.asset):
+            self.ops.append(
+                Op(
+                    ACQ,
+                    e.time,
+                    day,
+                    e.asset,
+                    e.wallet,
+                    e.quantity,
+                    cost.amount + fees,
+                    e.event_id,
+                    cost.source,
+                )
+            )
+
+    def _disposal(self, e: Disposal, day: date) -> None:
+        received = e.received
+        if received is not None and received.asset == self.base and e.value is None:
+            proceeds = Valued(received.quantity, "leg")
+        elif e.value is not None:
+            proceeds = Valued(e.value, "explicit")
+        elif received is None:
+            proceeds = self.value(e.asset, e.quantity, e.time, e.event_id)
+        else:
+            proceeds = self._consideration(
+                Leg(e.asset, e.quantity), received, e.time, e.event_id, True
+            )
+        reduce = self.jur.fee_reduces_proceeds
+        treatment = "deducted from proceeds" if reduce else "allowable cost"
+        fees = self._fees_of(e, day, e.fees, "disposal", treatment) if e.fees else ZERO
+        if is_cash(e.asset):
+            return
+        amount, costs = (proceeds.amount - fees, ZERO) if reduce else (proceeds.amount, fees)
+        self.ops.append(
+            Op(
+                DISP,
+                e.time,
+                day,
+                e.asset,
+                e.wallet,
+                e.quantity,
+                amount,
+                e.event_id,
+                proceeds.source,
+                costs,
+                None,
+                e.reason,
+            )
+        )
+
+    def _income(self, e: Income, day: date) -> None:
+        valued = (
+            Valued(e.value, "explicit")
+            if e.value is not None
+            else self.value(e.asset, e.quantity, e.time, e.event_id)
+        )
+        taxable = self.jur.airdrop_is_income or e.income_type not in ("airdrop", "fork")
+        self.income.append(
+            IncomeRecord(
+                e.event_id,
+                e.time,
+                day,
+                self._year(day),
+                e.asset,
+                e.quantity,
+                valued.amount,
+                valued.source,
+                e.income_type,
+                taxable,
+            )
+        )
+        if not is_cash(e.asset):
+            cost = valued.amount if taxable else ZERO
+            self.ops.append(
+                Op(
+                    ACQ,
+                    e.time,
+                    day,
+                    e.asset,
+                    e.wallet,
+                    e.quantity,
+                    cost,
+                    e.event_id,
+                    valued.source if taxable else "not income: zero cost",
+                )
+            )
+
+    def _fee(self, e: Fee, day: date) -> None:
+        self._network_fees(e, day, (Leg(e.asset, e.quantity),), e.purpose)
+
+    def _deposit(self, e: Deposit, day: date) -> None:
+        if e.fees:
+            self._network_fees(e, day, e.fees, "deposit")
+        if is_cash(e.asset):
+            return
+        if e.basis is None:
+            self.problems.append(
+                Problem(
+                    "unknown_basis",
+                    e.asset,
+                    e.time,
+                    "deposit without known cost basis: zero basis used",
+                    e.quantity,
+                    e.event_id,
+                )
+            )
+        acquired = e.acquired or e.time
+        self.ops.append(
+            Op(
+                DEP,
+                e.time,
+                day,
+                e.asset,
+                e.wallet,
+                e.quantity,
+                e.basis or ZERO,
+                e.event_id,
+                "deposit basis" if e.basis is not None else "unknown: zero",
+                ZERO,
+                (acquired, acquired.astimezone(self._tz).date()),
+            )
+        )
+
+    def _withdrawal(self, e: Withdrawal, day: date) -> None:
+        if e.fees:
+            self._network_fees(e, day, e.fees, "withdrawal")
+        if not is_cash(e.asset):
+            self.ops.append(
+                Op(
+                    OUT,
+                    e.time,
+                    day,
+                    e.asset,
+                    e.wallet,
+                    e.quantity,
+                    ZERO,
+                    e.event_id,
+                    "",
+                    reason="withdrawal",
+                )
+            )
+
+    def _transfer(self, e: Transfer, day: date) -> None:
+        if e.fees:
+            self._network_fees(e, day, e.fees, "transfer")
+        if not is_cash(e.asset) and e.from_wallet != e.to_wallet:
+            self.ops.append(
+                Op(
+                    MOVE,
+                    e.time,
+                    day,
+                    e.asset,
+                    e.from_wallet,
+                    e.quantity,
+                    ZERO,
+                    e.event_id,
+                    "",
+                    ZERO,
+                    e.to_wallet,
+                )
+            )
+
+    def _margin(self, e: Margin, day: date) -> None:
+        if e.fees:
+            self._fee_legs(e, day, e.fees, f"margin {e.action}", "margin cost")
+        if e.action in ("open", "rollover") or not e.amount:
+            return
+        valued = self.value(e.asset, abs(e.amount), e.time, e.event_id)
+        signed = valued.amount if e.amount > ZERO else -valued.amount
+        self.ops.append(
+            Op(
+                MARGIN,
+                e.time,
+                day,
+                e.asset,
+                e.wallet,
+                abs(e.amount),
+                signed,
+                e.event_id,
+                valued.source,
+                reason=e.action,
+            )
+        )
+        if is_cash(e.asset):
+            return
+        code = ACQ if e.amount > ZERO else DISP
+        self.ops.append(
+            Op(
+                code,
+                e.time,
+                day,
+                e.asset,
+                e.wallet,
+                abs(e.amount),
+                valued.amount,
+                f"{e.event_id}:{'credit' if code == ACQ else 'debit'}",
+                valued.source,
+                reason="margin settlement",
+            )
+        )

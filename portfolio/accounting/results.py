@@ -1,0 +1,204 @@
+"""Result records of the engine: immutable, plain values, ready for selectors and report writers.
+
+Rule implemented: the shape of an auditable computation. Each disposal names the lots it consumed
+(lot id, quantity, basis), its proceeds with their source, basis, gain and term, so a reader can
+trace every figure back to an event or a price. Mirrors Form 8949 columns (a)-(h): ``adjustment`` is
+column (g) (used for the Canadian superficial-loss denial), so ``gain = proceeds - basis +
+adjustment``.
+
+``LotUse``, ``DisposalRecord``, ``IncomeRecord`` and ``FeeRecord`` are NamedTuples: immutable, and
+several times cheaper to build than frozen dataclasses on the hot path of a million events. The
+rest are frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+ZERO = Decimal(0)
+
+
+class LotUse(NamedTuple):
+    """A piece of one lot consumed by a disposal. ``gain = proceeds - basis - costs``."""
+
+    lot_id: str
+    acquired: datetime | None
+    quantity: Decimal
+    basis: Decimal
+    proceeds: Decimal
+    costs: Decimal
+    gain: Decimal
+    term: str
+
+
+class DisposalRecord(NamedTuple):
+    event_id: str
+    time: datetime
+    date: date
+    tax_year: int
+    asset: str
+    wallet: str
+    quantity: Decimal
+    proceeds: Decimal
+    basis: Decimal
+    gain: Decimal
+    term: str  # short, long, none or mixed
+    lots: tuple[LotUse, ...]
+    reason: str
+    proceeds_source: str
+    costs: Decimal = ZERO
+    adjustment: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLot:
+    lot_id: str
+    asset: str
+    wallet: str
+    acquired: datetime | None
+    quantity: Decimal
+    cost_basis: Decimal
+    source: str
+
+
+class IncomeRecord(NamedTuple):
+    event_id: str
+    time: datetime
+    date: date
+    tax_year: int
+    asset: str
+    quantity: Decimal
+    value: Decimal
+    source: str
+    income_type: str
+    taxable: bool = True
+
+
+class FeeRecord(NamedTuple):
+    event_id: str
+    time: datetime
+    date: date
+    tax_year: int
+    asset: str
+    quantity: Decimal
+    value: Decimal
+    source: str
+    purpose: str
+    treatment: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalRecord:
+    """Lots that left the tracked accounts (withdrawal, non-taxable fee), with basis and dates."""
+
+    event_id: str
+    time: datetime
+    asset: str
+    wallet: str
+    quantity: Decimal
+    lots: tuple[LotUse, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the user must look at: a shortfall, a missing price, an unknown basis."""
+
+    code: str
+    asset: str
+    time: datetime
+    message: str
+    quantity: Decimal = ZERO
+    event_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    proceeds: Decimal = ZERO
+    cost_basis: Decimal = ZERO
+    gain: Decimal = ZERO
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    year: int
+    start: date
+    end: date
+    disposals: Totals
+    short_term: Totals
+    long_term: Totals
+    income_total: Decimal
+    income_count: int
+    fees_total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AssetPnl:
+    asset: str
+    holding: Decimal
+    cost_basis: Decimal
+    realized: Decimal
+    market_value: Decimal | None
+    unrealized: Decimal | None
+    price_source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Engine state at ``as_of``: seed ``compute(opening=...)`` with it to append later events."""
+
+    as_of: datetime
+    method: str
+    jurisdiction: str
+    base_currency: str
+    per_wallet: bool
+    lots: tuple[OpenLot, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineResult:
+    method: str
+    jurisdiction: str
+    base_currency: str
+    per_wallet: bool
+    as_of: datetime
+    open_lots: tuple[OpenLot, ...]
+    disposals: tuple[DisposalRecord, ...]
+    income: tuple[IncomeRecord, ...]
+    fees: tuple[FeeRecord, ...]
+    removals: tuple[RemovalRecord, ...]
+    problems: tuple[Problem, ...]
+    years: dict[int, YearSummary] = field(default_factory=dict)
+    pnl: tuple[AssetPnl, ...] = ()
+
+    def holdings(self) -> dict[str, Decimal]:
+        """Quantity held per asset, summed over open lots (and wallets)."""
+        out: dict[str, Decimal] = {}
+        for lot in self.open_lots:
+            out[lot.asset] = out.get(lot.asset, ZERO) + lot.quantity
+        return out
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(
+            self.as_of,
+            self.method,
+            self.jurisdiction,
+            self.base_currency,
+            self.per_wallet,
+            self.open_lots,
+        )
+
+    @property
+    def realized_total(self) -> Decimal:
+        return sum((p.realized for p in self.pnl), ZERO)
+
+    @property
+    def unrealized_total(self) -> Decimal | None:
+        values = [p.unrealized for p in self.pnl]
+        if any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), ZERO)

@@ -1,0 +1,207 @@
+"""Summaries: yearly totals, PnL per asset, and the ``tax_report --format json`` shape.
+
+Rules implemented:
+
+* A disposal belongs to the tax year of its local sale date (``Jurisdiction.tax_year_of``; UK years
+  run 6 April - 5 April, HMRC; others are calendar years).
+* Short- and long-term totals come from the lot pieces, so a sale that consumed both kinds of lot is
+  split as Form 8949 requires (tax_rules.md US-2); such a sale counts once in each part. In DE,
+  ``short_term`` is the taxable part (sold within a year) and ``long_term`` the exempt part. Where
+  the jurisdiction has no holding period (UK, CA, generic) both are zero; the totals are in
+  ``disposals``.
+* ``disposals.gain`` includes adjustments (Form 8949 column (g), the Canadian superficial loss), so
+  there ``gain = proceeds - cost_basis + adjustment``.
+* Income totals count only taxable income; fees total every fee recorded in the year.
+* Exported amounts are rounded half-up to the currency's minor unit, only here (STYLE: quantize only
+  for display and export).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
+from portfolio.accounting.results import (
+    AssetPnl,
+    DisposalRecord,
+    EngineResult,
+    FeeRecord,
+    IncomeRecord,
+    OpenLot,
+    Problem,
+    Totals,
+    YearSummary,
+)
+from portfolio.accounting.valuation import PriceNotFound, Valuer
+
+ZERO = Decimal(0)
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "UGX", "XOF"})
+
+
+def _add(
+    acc: dict[int, list[Any]], year: int, proceeds: Decimal, basis: Decimal, gain: Decimal, n: int
+) -> None:
+    row = acc.setdefault(year, [ZERO, ZERO, ZERO, 0])
+    row[0] += proceeds
+    row[1] += basis
+    row[2] += gain
+    row[3] += n
+
+
+def yearly_summaries(
+    jur: Jurisdiction,
+    disposals: Iterable[DisposalRecord],
+    income: Iterable[IncomeRecord],
+    fees: Iterable[FeeRecord],
+) -> dict[int, YearSummary]:
+    total: dict[int, list[Any]] = {}
+    terms: dict[str, dict[int, list[Any]]] = {"short": {}, "long": {}}
+    has_term = jur.has_term
+    for record in disposals:
+        row = total.get(record.tax_year)
+        if row is None:
+            row = total[record.tax_year] = [ZERO, ZERO, ZERO, 0]
+        row[0] += record.proceeds
+        row[1] += record.basis
+        row[2] += record.gain
+        row[3] += 1
+        if has_term:
+            _add_terms(terms, record)
+    inc: dict[int, list[Any]] = {}
+    for item in income:
+        if item.taxable:
+            _add(inc, item.tax_year, item.value, ZERO, ZERO, 1)
+    fee: dict[int, list[Any]] = {}
+    for fee_item in fees:
+        row = fee.get(fee_item.tax_year)
+        if row is None:
+            row = fee[fee_item.tax_year] = [ZERO, ZERO, ZERO, 0]
+        row[0] += fee_item.value
+    return {
+        year: _year(jur, year, total, terms, inc, fee)
+        for year in sorted(set(total) | set(inc) | set(fee))
+    }
+
+
+def _add_terms(terms: dict[str, dict[int, list[Any]]], record: DisposalRecord) -> None:
+    """Short/long totals from the lot pieces; a record counts once in each term it touches."""
+    year = record.tax_year
+    if not record.lots or record.term != "mixed":
+        _add(terms[record.term], year, record.proceeds, record.basis, record.gain, 1)
+        return
+    seen = set()
+    for use in record.lots:
+        _add(
+            terms[use.term],
+            year,
+            use.proceeds,
+            use.basis + use.costs,
+            use.gain,
+            0 if use.term in seen else 1,
+        )
+        seen.add(use.term)
+
+
+def _totals(acc: dict[int, list[Any]], year: int) -> Totals:
+    row = acc.get(year)
+    return Totals(*row) if row else Totals()
+
+
+def _year(
+    jur: Jurisdiction,
+    year: int,
+    total: dict[int, list[Any]],
+    terms: dict[str, dict[int, list[Any]]],
+    inc: dict[int, list[Any]],
+    fee: dict[int, list[Any]],
+) -> YearSummary:
+    start, end = jur.tax_year_dates(year)
+    income = inc.get(year, [ZERO, ZERO, ZERO, 0])
+    return YearSummary(
+        year,
+        start,
+        end,
+        _totals(total, year),
+        _totals(terms["short"], year),
+        _totals(terms["long"], year),
+        income[0],
+        income[3],
+        fee.get(year, [ZERO])[0],
+    )
+
+
+def asset_pnl(
+    open_lots: tuple[OpenLot, ...],
+    disposals: tuple[DisposalRecord, ...],
+    as_of: datetime,
+    valuer: Valuer,
+    problems: list[Problem],
+) -> tuple[AssetPnl, ...]:
+    """Realized PnL (sum of gains) and unrealized PnL at ``as_of`` (needs prices) per asset."""
+    realized: dict[str, Decimal] = {}
+    for record in disposals:
+        realized[record.asset] = realized.get(record.asset, ZERO) + record.gain
+    held: dict[str, list[Decimal]] = {}
+    for lot in open_lots:
+        row = held.setdefault(lot.asset, [ZERO, ZERO])
+        row[0] += lot.quantity
+        row[1] += lot.cost_basis
+    out = []
+    for asset in sorted(set(realized) | set(held)):
+        qty, cost = held.get(asset, [ZERO, ZERO])
+        value, source = _market_value(asset, qty, as_of, valuer, problems)
+        unrealized = None if value is None else value - cost
+        out.append(AssetPnl(asset, qty, cost, realized.get(asset, ZERO), value, unrealized, source))
+    return tuple(out)
+
+
+def _market_value(
+    asset: str, qty: Decimal, as_of: datetime, valuer: Valuer, problems: list[Problem]
+) -> tuple[Decimal | None, str]:
+    if not qty:
+        return ZERO, "nothing held"
+    if valuer.prices is None:
+        return None, "no price source"
+    try:
+        valued = valuer.value(asset, qty, as_of)
+    except PriceNotFound as exc:
+        problems.append(Problem("missing_price", asset, as_of, str(exc), qty))
+        return None, "missing price"
+    return valued.amount, valued.source
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """An export string rounded half-up to the currency's minor unit, never in exponent form."""
+    exponent = Decimal(1) if currency in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+    return format(amount.quantize(exponent, rounding=ROUND_HALF_UP), "f")
+
+
+def _totals_dict(totals: Totals, currency: str) -> dict[str, Any]:
+    return {
+        "proceeds": money(totals.proceeds, currency),
+        "cost_basis": money(totals.cost_basis, currency),
+        "gain": money(totals.gain, currency),
+        "count": totals.count,
+    }
+
+
+def summarise_tax_year(result: EngineResult, year: int) -> dict[str, Any]:
+    """The dict ``tax_report --format json`` prints for the tax year starting in ``year``."""
+    jur = get_jurisdiction(result.jurisdiction)
+    summary = result.years.get(year) or _year(jur, year, {}, {"short": {}, "long": {}}, {}, {})
+    cur = result.base_currency
+    return {
+        "year": year,
+        "jurisdiction": result.jurisdiction,
+        "method": result.method,
+        "base_currency": cur,
+        "period": {"start": summary.start.isoformat(), "end": summary.end.isoformat()},
+        "disposals": _totals_dict(summary.disposals, cur),
+        "short_term": _totals_dict(summary.short_term, cur),
+        "long_term": _totals_dict(summary.long_term, cur),
+        "income": {"total": money(summary.income_total, cur), "count": summary.income_count},
+        "fees": money(summary.fees_total, cur),
+    }

@@ -1,0 +1,146 @@
+"""UK share matching for cryptoassets: same day, then the next 30 days, then the s104 pool.
+
+Rule implemented (HMRC CRYPTO22200-22257; TCGA 1992 s104, s105(1), s106A(5)):
+
+1. Same day: all acquisitions of a token on one UK calendar day are one acquisition, all disposals
+   one disposal, and they are matched as far as possible regardless of the order within the day
+   (CRYPTO22252: the morning sale matches the afternoon purchase).
+2. Thirty days: what remains of a disposal is matched with acquisitions on the 30 days after it
+   (day +1 to +30; day 31 is outside, CRYPTO22253), earliest acquisition first, earlier disposals
+   first. The window looks only forward and crosses tax-year ends.
+3. Section 104 pool: what remains is matched with the pool at average cost; unmatched acquisitions
+   enter the pool at cost; tokens matched under 1 or 2 never enter the pool.
+
+Days are Europe/London calendar days (the jurisdiction's zone). This module only does the look-ahead
+quantity matching before the chronological pass; the pool itself is an ``AverageBook``. A disposal
+matched with several rules shares its proceeds pro rata by quantity (as BittyTax prints it);
+several disposal events on one day take the day's matches in time order.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from portfolio.accounting.planning import ACQ, DISP, Op
+
+ZERO = Decimal(0)
+WINDOW = timedelta(days=30)
+EXPONENT = Decimal("1e-12")  # rounding of split costs, so that remainders stay exact
+
+
+@dataclass(slots=True)
+class _Day:
+    day: date
+    acq_ops: list[int] = field(default_factory=list)
+    disp_ops: list[int] = field(default_factory=list)
+    acq_qty: Decimal = ZERO
+    acq_cost: Decimal = ZERO
+    disp_qty: Decimal = ZERO
+    acq_left: Decimal = ZERO
+    cost_left: Decimal = ZERO
+    disp_left: Decimal = ZERO
+    matches: list[tuple[str, date, Decimal, Decimal]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class UkPlan:
+    """Per op index: the pre-matched pieces, what a disposal takes from the pool, what enters it."""
+
+    matches: dict[int, list[tuple[str, date, Decimal, Decimal]]] = field(default_factory=dict)
+    pool_take: dict[int, Decimal] = field(default_factory=dict)
+    pool_add: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
+
+
+def prematch(ops: list[Op]) -> UkPlan:
+    plan = UkPlan()
+    for days in _group_days(ops).values():
+        _same_day(days)
+        _thirty_days(days)
+        for day in days:
+            _apportion_disposals(day, ops, plan)
+            if day.acq_ops:
+                plan.pool_add[day.acq_ops[-1]] = (day.acq_left, day.cost_left)
+                for index in day.acq_ops[:-1]:
+                    plan.pool_add[index] = (ZERO, ZERO)
+    return plan
+
+
+def _group_days(ops: list[Op]) -> dict[str, list[_Day]]:
+    by_asset: dict[str, dict[date, _Day]] = {}
+    for index, op in enumerate(ops):
+        if op.code != ACQ and op.code != DISP:
+            continue
+        days = by_asset.setdefault(op.asset, {})
+        day = days.get(op.date)
+        if day is None:
+            day = days[op.date] = _Day(op.date)
+        if op.code == ACQ:
+            day.acq_ops.append(index)
+            day.acq_qty += op.qty
+            day.acq_cost += op.amount
+        else:
+            day.disp_ops.append(index)
+            day.disp_qty += op.qty
+    return {asset: sorted(days.values(), key=lambda d: d.day) for asset, days in by_asset.items()}
+
+
+def _same_day(days: list[_Day]) -> None:
+    for day in days:
+        day.acq_left, day.cost_left, day.disp_left = day.acq_qty, day.acq_cost, day.disp_qty
+        matched = min(day.acq_qty, day.disp_qty)
+        if matched > ZERO:
+            _take_acquisition(day, day, matched, "same-day")
+
+
+def _thirty_days(days: list[_Day]) -> None:
+    acq_days = [d for d in days if d.acq_left > ZERO]
+    dates = [d.day for d in acq_days]
+    for day in days:
+        if day.disp_left <= ZERO:
+            continue
+        start, last = bisect_right(dates, day.day), day.day + WINDOW
+        for acq in acq_days[start:]:
+            if acq.day > last or day.disp_left <= ZERO:
+                break
+            if acq.acq_left > ZERO:
+                _take_acquisition(day, acq, min(day.disp_left, acq.acq_left), "30-day")
+
+
+def _take_acquisition(disposal: _Day, acq: _Day, qty: Decimal, rule: str) -> None:
+    if qty == acq.acq_left:
+        cost = acq.cost_left
+    else:
+        cost = (acq.acq_cost * qty / acq.acq_qty).quantize(EXPONENT)
+    acq.acq_left -= qty
+    acq.cost_left -= cost
+    disposal.disp_left -= qty
+    disposal.matches.append((rule, acq.day, qty, cost))
+
+
+def _apportion_disposals(day: _Day, ops: list[Op], plan: UkPlan) -> None:
+    """Same-day disposals are one disposal: the day's matches fill its disposal events in order.
+
+    Quantities are only subtracted, never divided, so each event's pieces and pool take add up to
+    its quantity exactly; a split piece's cost is rounded to 1e-12 and the rest carried on.
+    """
+    queue = list(day.matches)
+    k = 0
+    for index in day.disp_ops:
+        need = ops[index].qty
+        pieces: list[tuple[str, date, Decimal, Decimal]] = []
+        while need > ZERO and k < len(queue):
+            rule, matched_day, qty, cost = queue[k]
+            if qty <= need:
+                pieces.append((rule, matched_day, qty, cost))
+                need -= qty
+                k += 1
+                continue
+            part = (cost * need / qty).quantize(EXPONENT)
+            pieces.append((rule, matched_day, need, part))
+            queue[k] = (rule, matched_day, qty - need, cost - part)
+            need = ZERO
+        plan.matches[index] = pieces
+        plan.pool_take[index] = need
