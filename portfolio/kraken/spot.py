@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from portfolio.kraken.common import Params, encode, make_session, make_transport
 from portfolio.kraken.endpoints import SPOT_PRIVATE
 from portfolio.kraken.errors import ForbiddenEndpointError
 from portfolio.kraken.paging import Cursor, Progress, walk_range
+from portfolio.kraken.parsing import EPOCH
 from portfolio.kraken.public import KrakenPublicClient
 from portfolio.kraken.ratelimit import TIERS, RateTier
 from portfolio.kraken.records import (
@@ -278,13 +280,23 @@ class KrakenSpotClient:
         trades: bool = False,
         progress: Progress | None = None,
     ) -> Iterator[ClosedOrder]:
+        """Every order closed in (start, end], newest close first, each once.
+
+        Pages by close time (closetime=close) with the close time as the walk's stamp, so the
+        bound the walk pins and the order Kraken pages in are the same time; with the default
+        closetime=both an order opened before the pinned end but closed after it changes the
+        count mid-walk. Close time is also the right cursor for incremental syncs.
+        """
+
         def fetch(s: Cursor, e: Cursor, ofs: int) -> Page[ClosedOrder]:
-            return self.closed_orders_page(start=s, end=e, ofs=ofs, trades=trades)
+            return self.closed_orders_page(
+                start=s, end=e, ofs=ofs, trades=trades, closetime="close"
+            )
 
         return walk_range(
             fetch,
             ident=lambda x: x.txid,
-            stamp=lambda x: x.timestamp,
+            stamp=lambda x: _exact_unix(x.closetm or x.opentm),
             start=start,
             end=end,
             progress=progress,
@@ -332,6 +344,11 @@ class KrakenSpotClient:
 def _count(result: dict[str, Any]) -> int | None:
     count = result.get("count")
     return None if count is None else int(count)
+
+
+def _exact_unix(moment: datetime) -> Decimal:
+    delta = moment - EPOCH
+    return Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds).scaleb(-6)
 
 
 def _batches(ids: Sequence[str]) -> Iterator[list[str]]:

@@ -1,9 +1,9 @@
 """Spot public methods (GET /0/public/<Method>): Time, Assets, AssetPairs, Ticker, OHLC, Trades.
 
 OHLC rows are aggregated from the public trade tape, so candles and Trades always agree and every
-account trade lies inside its candle. Deviation from Kraken: with ``since`` OHLC returns the first
-720 candles after ``since`` (Kraken returns only the 720 most recent), so historical prices can be
-read.
+account trade lies inside its candle. OHLC serves, as Kraken does (reference 3.10 and Kraken's
+"Get OHLC Data" page), only the 720 most recent candles of an interval: ``since`` filters within
+them and cannot reach older data, and the still-open current candle is always the last row.
 """
 
 from __future__ import annotations
@@ -171,18 +171,30 @@ def ohlc(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
     ticks, rows = ctx.market.tape(pair, ctx.last_day)
     since = _int_param(params.get("since"), None)
     end = EPOCH_TS + (ctx.last_day + 1) * DAY
-    first = (
-        (since // width + 1) * width if since is not None else (end // width - MAX_CANDLES) * width
-    )
+    current = (end - 1) // width * width  # the still-open candle
+    first = current - (MAX_CANDLES - 1) * width  # older data is out of reach, whatever `since`
+    if since is not None:
+        first = max(first, (since // width + 1) * width)
+    candles = _candles(pair, ticks, rows, max(first, 0), current, width)
+    if not candles or candles[-1][0] != current:
+        candles += _candles(pair, ticks, rows, current, current, width)  # present regardless
+    last = candles[-1][0] if candles else (since or 0)
+    return {pair.id: candles, "last": last}
+
+
+def _candles(
+    pair: Pair, ticks: list[int], rows: list[TapeTrade], first: int, last: int, width: int
+) -> list[list[Any]]:
+    """Candles starting in [first, last] (only intervals that saw a print), oldest first."""
     index = bisect.bisect_left(ticks, first * TICKS)
+    stop_ticks = (last + width) * TICKS
     candles: list[list[Any]] = []
-    while index < len(ticks) and ticks[index] < end * TICKS and len(candles) < MAX_CANDLES:
+    while index < len(ticks) and ticks[index] < stop_ticks:
         start = ticks[index] // TICKS // width * width
         stop = bisect.bisect_left(ticks, (start + width) * TICKS)
         candles.append(_candle(pair, start, rows[index:stop]))
         index = stop
-    last = candles[-1][0] if candles else (since or 0)
-    return {pair.id: candles, "last": last}
+    return candles
 
 
 def _candle(pair: Pair, start: int, prints: list[TapeTrade]) -> list[Any]:
