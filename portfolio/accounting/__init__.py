@@ -12,6 +12,8 @@ Public API (stable; the Django services and bench/peer call it)::
     classify_ledger(rows: Iterable[LedgerRow]) -> ClassifiedEvents    # Kraken ledger -> events
     scenario(*lines: str) -> list[Event]                              # "buy 1 BTC @ 20000 USD ..."
     portfolio_value_by_day(events, *, base_currency, prices, start, end, jurisdiction="generic")
+    form_8949_rows(result, year) -> list[dict]; form_8949_totals(rows)   # US Form 8949
+    uk_capital_gains_tax(result, year, *, band="higher") -> Decimal       # AEA + rates, UK
 
 Events (frozen, slotted dataclasses; Decimal quantities; aware datetimes): ``Acquisition``,
 ``Disposal``, ``Income``, ``Fee``, ``Deposit``, ``Withdrawal``, ``Transfer``, ``Margin``, the
@@ -67,6 +69,7 @@ from portfolio.accounting.events import (
     exchange,
     sort_key,
 )
+from portfolio.accounting.form8949 import form_8949_rows, form_8949_totals
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction, tax_year_period
 from portfolio.accounting.kraken_events import ClassifiedEvents, LedgerRow, classify_ledger
 from portfolio.accounting.results import (
@@ -84,6 +87,7 @@ from portfolio.accounting.results import (
 )
 from portfolio.accounting.scenario import scenario
 from portfolio.accounting.summary import summarise_tax_year
+from portfolio.accounting.uk_tax import uk_capital_gains_tax
 from portfolio.accounting.valuation import Price, PriceNotFound, PriceSource, TablePriceSource
 
 __all__ = [
@@ -120,6 +124,8 @@ __all__ = [
     "classify_ledger",
     "compute",
     "exchange",
+    "form_8949_rows",
+    "form_8949_totals",
     "get_jurisdiction",
     "order_events",
     "portfolio_value_by_day",
@@ -127,4 +133,5 @@ __all__ = [
     "sort_key",
     "summarise_tax_year",
     "tax_year_period",
+    "uk_capital_gains_tax",
 ]

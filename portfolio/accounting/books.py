@@ -104,15 +104,23 @@ class OrderedBook:
         lots.insert(index, lot)
 
     def take(self, want: Decimal) -> tuple[list[Piece], Decimal]:
-        lots, pieces = self.lots, []
+        """``_cut`` inlined: this loop runs once per lot piece of every disposal."""
+        lots, pieces, end = self.lots, [], -1 if self.from_right else 0
         pop = lots.pop if self.from_right else lots.popleft
         while want > ZERO and lots:
-            lot = lots[-1] if self.from_right else lots[0]
-            taken, basis = _cut(lot, want)
-            pieces.append((lot, taken, basis))
-            want -= taken
-            if lot.qty == ZERO:
+            lot = lots[end]
+            qty = lot.qty
+            if want >= qty:  # the whole lot
+                pieces.append((lot, qty, lot.cost))
+                lot.qty = lot.cost = ZERO
+                want -= qty
                 pop()
+            else:
+                basis = (lot.cost * want / qty).quantize(BASIS_EXPONENT)
+                lot.qty = qty - want
+                lot.cost -= basis
+                pieces.append((lot, want, basis))
+                want -= want
         return pieces, want
 
     def open_lots(self) -> Iterator[Lot]:

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from portfolio.accounting.events import Event, Leg
 from portfolio.accounting.jurisdictions.base import Jurisdiction
-from portfolio.accounting.ops import DISP, OUT, Op
+from portfolio.accounting.ops import DISP, OUT, Op, make
 from portfolio.accounting.results import FeeRecord, IncomeRecord, Problem
 from portfolio.accounting.valuation import KFEE, PriceNotFound, Valued, Valuer, is_cash
 
@@ -37,6 +37,8 @@ class FeeRules:
         self.fees: list[FeeRecord] = []
         self.problems: list[Problem] = []
         self._years: dict[date, int] = {}
+        self._reduce = jur.fee_reduces_proceeds
+        self._disposal_treatment = "deducted from proceeds" if self._reduce else "allowable cost"
 
     def value(self, asset: str, qty: Decimal, at: datetime, event_id: str) -> Valued:
         try:
@@ -72,12 +74,17 @@ class FeeRules:
     def _fees_of(
         self, event: Event, day: date, fees: tuple[Leg, ...], purpose: str, treatment: str
     ) -> Decimal:
-        """Fast path for the usual single fee in the base currency; else ``_fee_legs``."""
+        """Fast path for no fee or the usual single fee in base currency; else ``_fee_legs``."""
+        if not fees:
+            return ZERO
         if len(fees) == 1 and fees[0].asset == self.base:
             leg = fees[0]
+            year = self._years.get(day)
+            if year is None:
+                year = self._year(day)
             self.fees.append(
-                FeeRecord(event.event_id, event.time, day, self._year(day), leg.asset,
-                          leg.quantity, leg.quantity, "leg", purpose, treatment)
+                make(FeeRecord, (event.event_id, event.time, day, year, leg.asset,
+                                 leg.quantity, leg.quantity, "leg", purpose, treatment))
             )  # fmt: skip
             return leg.quantity
         return self._fee_legs(event, day, fees, purpose, treatment)

@@ -40,7 +40,8 @@ from portfolio.accounting.events import (
 )
 from portfolio.accounting.fee_rules import FeeRules
 from portfolio.accounting.jurisdictions.base import Jurisdiction
-from portfolio.accounting.ops import ACQ, DEP, DISP, MARGIN, MOVE, OUT, Op
+from portfolio.accounting.localdates import LocalDates
+from portfolio.accounting.ops import ACQ, DEP, DISP, MARGIN, MOVE, OUT, Op, make
 from portfolio.accounting.results import IncomeRecord, Problem
 from portfolio.accounting.valuation import Valued, Valuer, is_cash
 
@@ -64,17 +65,25 @@ class Planner(FeeRules):
             Margin: self._margin,
         }
         self._tz = jur.tz
+        self.local_date = LocalDates(jur.tz)
 
     def plan(self, events: list[Event]) -> None:
-        handlers, tz = self._handlers, self._tz
+        handlers, local_date = self._handlers, self.local_date
         for event in events:
-            handlers[type(event)](event, event.time.astimezone(tz).date())  # type: ignore[operator]
+            handlers[type(event)](event, local_date(event.time))  # type: ignore[operator]
 
     # -- handlers ----------------------------------------------------------------------------
     def _acquisition(self, e: Acquisition, day: date) -> None:
         paid = e.paid
         if paid is not None and paid.asset == self.base and e.value is None:
-            cost = Valued(paid.quantity, "leg")
+            cost = Valued(paid.quantity, "leg") if is_cash(e.asset) else None
+            if cost is None:  # the common trade, kept lean: no Valued, a C-built Op
+                fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis")
+                self.ops.append(
+                    make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity,
+                              paid.quantity + fees, e.event_id, "leg", ZERO, None, ""))
+                )  # fmt: skip
+                return
         elif e.value is not None:
             cost = Valued(e.value, "explicit")
         elif paid is None:
@@ -84,21 +93,12 @@ class Planner(FeeRules):
             cost = self._consideration(
                 own, paid, e.time, e.event_id, self.jur.cost_from_value_given
             )
-        fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis") if e.fees else ZERO
+        fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis")
         if not is_cash(e.asset):
             self.ops.append(
-                Op(
-                    ACQ,
-                    e.time,
-                    day,
-                    e.asset,
-                    e.wallet,
-                    e.quantity,
-                    cost.amount + fees,
-                    e.event_id,
-                    cost.source,
-                )
-            )
+                make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity, cost.amount + fees,
+                          e.event_id, cost.source, ZERO, None, ""))
+            )  # fmt: skip
 
     def _disposal(self, e: Disposal, day: date) -> None:
         received = e.received
@@ -112,28 +112,15 @@ class Planner(FeeRules):
             proceeds = self._consideration(
                 Leg(e.asset, e.quantity), received, e.time, e.event_id, True
             )
-        reduce = self.jur.fee_reduces_proceeds
-        treatment = "deducted from proceeds" if reduce else "allowable cost"
-        fees = self._fees_of(e, day, e.fees, "disposal", treatment) if e.fees else ZERO
+        reduce = self._reduce
+        fees = self._fees_of(e, day, e.fees, "disposal", self._disposal_treatment)
         if is_cash(e.asset):
             return
         amount, costs = (proceeds.amount - fees, ZERO) if reduce else (proceeds.amount, fees)
         self.ops.append(
-            Op(
-                DISP,
-                e.time,
-                day,
-                e.asset,
-                e.wallet,
-                e.quantity,
-                amount,
-                e.event_id,
-                proceeds.source,
-                costs,
-                None,
-                e.reason,
-            )
-        )
+            make(Op, (DISP, e.time, day, e.asset, e.wallet, e.quantity, amount, e.event_id,
+                      proceeds.source, costs, None, e.reason))
+        )  # fmt: skip
 
     def _income(self, e: Income, day: date) -> None:
         valued = (
@@ -143,34 +130,16 @@ class Planner(FeeRules):
         )
         taxable = self.jur.airdrop_is_income or e.income_type not in ("airdrop", "fork")
         self.income.append(
-            IncomeRecord(
-                e.event_id,
-                e.time,
-                day,
-                self._year(day),
-                e.asset,
-                e.quantity,
-                valued.amount,
-                valued.source,
-                e.income_type,
-                taxable,
-            )
-        )
+            make(IncomeRecord, (e.event_id, e.time, day, self._year(day), e.asset, e.quantity,
+                                valued.amount, valued.source, e.income_type, taxable))
+        )  # fmt: skip
         if not is_cash(e.asset):
             cost = valued.amount if taxable else ZERO
+            source = valued.source if taxable else "not income: zero cost"
             self.ops.append(
-                Op(
-                    ACQ,
-                    e.time,
-                    day,
-                    e.asset,
-                    e.wallet,
-                    e.quantity,
-                    cost,
-                    e.event_id,
-                    valued.source if taxable else "not income: zero cost",
-                )
-            )
+                make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity, cost, e.event_id,
+                          source, ZERO, None, ""))
+            )  # fmt: skip
 
     def _fee(self, e: Fee, day: date) -> None:
         self._network_fees(e, day, (Leg(e.asset, e.quantity),), e.purpose)
@@ -192,6 +161,7 @@ class Planner(FeeRules):
                 )
             )
         acquired = e.acquired or e.time
+        acq_date = day if acquired is e.time else self.local_date(acquired)
         self.ops.append(
             Op(
                 DEP,
@@ -204,7 +174,7 @@ class Planner(FeeRules):
                 e.event_id,
                 "deposit basis" if e.basis is not None else "unknown: zero",
                 ZERO,
-                (acquired, acquired.astimezone(self._tz).date()),
+                (acquired, acq_date),
             )
         )
 
@@ -232,20 +202,9 @@ class Planner(FeeRules):
             self._network_fees(e, day, e.fees, "transfer")
         if not is_cash(e.asset) and e.from_wallet != e.to_wallet:
             self.ops.append(
-                Op(
-                    MOVE,
-                    e.time,
-                    day,
-                    e.asset,
-                    e.from_wallet,
-                    e.quantity,
-                    ZERO,
-                    e.event_id,
-                    "",
-                    ZERO,
-                    e.to_wallet,
-                )
-            )
+                make(Op, (MOVE, e.time, day, e.asset, e.from_wallet, e.quantity, ZERO,
+                          e.event_id, "", ZERO, e.to_wallet, ""))
+            )  # fmt: skip
 
     def _margin(self, e: Margin, day: date) -> None:
         if e.fees:

@@ -134,6 +134,9 @@ class YearSummary:
     income_total: Decimal
     income_count: int
     fees_total: Decimal
+    #: The disposals' gains and their losses (a positive amount): gain = gains - losses.
+    gains: Decimal = ZERO
+    losses: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)

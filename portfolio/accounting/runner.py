@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from portfolio.accounting.books import METHODS, Book, Lot, Method, Piece
 from portfolio.accounting.jurisdictions import Jurisdiction, anniversary
+from portfolio.accounting.ops import make
 from portfolio.accounting.planning import Op
 from portfolio.accounting.results import (
     Checkpoint,
@@ -51,7 +52,10 @@ class Runner:
         self._late_universal = False
         self._anniversaries: dict[date, date] = {}
         self._years: dict[date, int] = {}
+        self._uk_lots: dict[tuple[str, date], Lot] = {}
         self.pool_prefix = "s104:" if self.uk is not None else "pool:"
+        #: Disposals from this date are checked for the universal-method warning (None: never).
+        self._warn_from = jur.per_wallet_from if not self.per_wallet else None
 
     def book(self, asset: str, wallet: str) -> Book:
         key = (asset, wallet if self.per_wallet else "all")
@@ -97,9 +101,9 @@ class Runner:
         if self.pending_cost and op.asset in self.pending_cost:
             cost += self.pending_cost.pop(op.asset)
         if qty or cost:
-            self.book(op.asset, op.wallet).add(
-                Lot(op.event_id, op.time, op.date, qty, cost, op.source)
-            )
+            key = (op.asset, op.wallet if self.per_wallet else "all")
+            book = self.books.get(key) or self.book(op.asset, op.wallet)
+            book.add(Lot(op.event_id, op.time, op.date, qty, cost, op.source))
 
     def _deposit(self, index: int, op: Op) -> None:
         acquired, acq_date = op.other
@@ -109,7 +113,7 @@ class Runner:
 
     def _take(self, op: Op, qty: Decimal, book: Book) -> list[Piece]:
         pieces, short = book.take(qty)
-        if short > ZERO:
+        if short:
             self.problems.append(
                 Problem(
                     "shortfall",
@@ -131,23 +135,30 @@ class Runner:
         return pieces
 
     def _dispose(self, index: int, op: Op) -> None:
-        book = self.book(op.asset, op.wallet)
+        key = (op.asset, op.wallet if self.per_wallet else "all")
+        book = self.books.get(key) or self.book(op.asset, op.wallet)
         if self.uk is None:
             parts = self._take(op, op.qty, book)
         else:
-            parts = [
-                (Lot(f"{rule}:{day.isoformat()}", None, day, q, c, rule), q, c)
-                for rule, day, q, c in self.uk.matches[index]
-            ]
+            parts = [(self._uk_lot(rule, day), q, c) for rule, day, q, c in self.uk.matches[index]]
             take = self.uk.pool_take[index]
             if take > ZERO:
                 parts += self._take(op, take, book)
         record = self._record(op, parts)
         if self.superficial is not None and record.gain < ZERO:
             record = self._superficial(op, record, book)
-        if self.jur.per_wallet_from and not self.per_wallet and op.date >= self.jur.per_wallet_from:
+        if self._warn_from is not None and op.date >= self._warn_from:
             self._warn_universal(op)
         self.disposals.append(record)
+
+    def _uk_lot(self, rule: str, day: date) -> Lot:
+        """The read-only stand-in lot of a same-day or 30-day match, one per (rule, day)."""
+        lot = self._uk_lots.get((rule, day))
+        if lot is None:
+            lot = self._uk_lots[rule, day] = Lot(
+                f"{rule}:{day.isoformat()}", None, day, ZERO, ZERO, rule
+            )
+        return lot
 
     def _term(self, acq_date: date | None, sold: date) -> str:
         if acq_date is None:
@@ -166,45 +177,28 @@ class Runner:
         if len(parts) == 1:  # the common case, kept lean
             lot, q, basis = parts[0]
             term = self._term(lot.acq_date, sold) if has_term else "none"
+            name = lot.lot_id if lot.lot_id != "pool" else self.pool_prefix + op.asset
+            gain = proceeds - basis - costs
             uses: tuple[LotUse, ...] = (
-                LotUse(
-                    self._lot_name(lot, op.asset),
-                    lot.acquired,
-                    q,
-                    basis,
-                    proceeds,
-                    costs,
-                    proceeds - basis - costs,
-                    term,
-                ),
+                make(LotUse, (name, lot.acquired, q, basis, proceeds, costs, gain, term)),
             )
             basis_total = basis + costs
         else:
             uses, basis_total = self._split(op, parts)
             terms = {u.term for u in uses}
             term = terms.pop() if len(terms) == 1 else ("mixed" if terms else "none")
-        return DisposalRecord(
-            op.event_id,
-            op.time,
-            sold,
-            self._year(sold),
-            op.asset,
-            op.wallet,
-            total,
-            proceeds,
-            basis_total,
-            proceeds - basis_total,
-            term,
-            uses,
-            op.reason or "sale",
-            op.source,
-            costs,
-        )
+        year = self._years.get(sold)
+        if year is None:
+            year = self._year(sold)
+        return make(DisposalRecord, (op.event_id, op.time, sold, year, op.asset, op.wallet, total,
+                                     proceeds, basis_total, proceeds - basis_total, term, uses,
+                                     op.reason or "sale", op.source, costs, ZERO))  # fmt: skip
 
     def _split(self, op: Op, parts: list[Piece]) -> tuple[tuple[LotUse, ...], Decimal]:
         """Share proceeds and costs pro rata by quantity; the last piece takes the rest."""
-        proceeds, costs, total, sold = op.amount, op.costs, op.qty, op.date
+        proceeds, costs, total, sold, asset = op.amount, op.costs, op.qty, op.date, op.asset
         has_term, uses, basis_total, term = self.jur.has_term, [], ZERO, "none"
+        anniversaries, prefix = self._anniversaries, self.pool_prefix
         unit_p, unit_c = proceeds / total, (costs / total if costs else ZERO)
         left_p, left_c, last = proceeds, costs, len(parts) - 1
         for n, (lot, q, basis) in enumerate(parts):
@@ -215,13 +209,19 @@ class Runner:
                 left_p -= p
                 c = (q * unit_c).quantize(SPLIT_EXPONENT) if costs else ZERO
                 left_c -= c
-            if has_term:
-                term = self._term(lot.acq_date, sold)
+            if has_term:  # self._term, inlined
+                acq = lot.acq_date
+                if acq is None:
+                    term = "short"
+                else:
+                    anniv = anniversaries.get(acq)
+                    if anniv is None:
+                        anniv = anniversaries[acq] = anniversary(acq)
+                    term = "long" if sold > anniv else "short"
+            name = lot.lot_id if lot.lot_id != "pool" else prefix + asset
             uses.append(
-                LotUse(
-                    self._lot_name(lot, op.asset), lot.acquired, q, basis, p, c, p - basis - c, term
-                )
-            )
+                make(LotUse, (name, lot.acquired, q, basis, p, c, p - basis - c, term))
+            )  # fmt: skip
             basis_total += basis
         return tuple(uses), basis_total + costs
 

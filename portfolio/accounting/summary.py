@@ -36,6 +36,7 @@ from portfolio.accounting.results import (
     YearSummary,
 )
 from portfolio.accounting.valuation import PriceNotFound, Valuer
+from portfolio.accounting.yearly_rules import YEAR_RULES
 
 ZERO = Decimal(0)
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "UGX", "XOF"})
@@ -57,17 +58,22 @@ def yearly_summaries(
     income: Iterable[IncomeRecord],
     fees: Iterable[FeeRecord],
 ) -> dict[int, YearSummary]:
-    total: dict[int, list[Any]] = {}
+    total: dict[int, list[Any]] = {}  # proceeds, basis, gain, count, gains, losses
     terms: dict[str, dict[int, list[Any]]] = {"short": {}, "long": {}}
     has_term = jur.has_term
     for record in disposals:
         row = total.get(record.tax_year)
         if row is None:
-            row = total[record.tax_year] = [ZERO, ZERO, ZERO, 0]
+            row = total[record.tax_year] = [ZERO, ZERO, ZERO, 0, ZERO, ZERO]
+        gain = record.gain
         row[0] += record.proceeds
         row[1] += record.basis
-        row[2] += record.gain
+        row[2] += gain
         row[3] += 1
+        if gain > ZERO:
+            row[4] += gain
+        elif gain < ZERO:
+            row[5] -= gain
         if has_term:
             _add_terms(terms, record)
     inc: dict[int, list[Any]] = {}
@@ -107,7 +113,7 @@ def _add_terms(terms: dict[str, dict[int, list[Any]]], record: DisposalRecord) -
 
 def _totals(acc: dict[int, list[Any]], year: int) -> Totals:
     row = acc.get(year)
-    return Totals(*row) if row else Totals()
+    return Totals(*row[:4]) if row else Totals()
 
 
 def _year(
@@ -120,6 +126,7 @@ def _year(
 ) -> YearSummary:
     start, end = jur.tax_year_dates(year)
     income = inc.get(year, [ZERO, ZERO, ZERO, 0])
+    gains, losses = total[year][4:6] if year in total else (ZERO, ZERO)
     return YearSummary(
         year,
         start,
@@ -130,6 +137,8 @@ def _year(
         income[0],
         income[3],
         fee.get(year, [ZERO])[0],
+        gains,
+        losses,
     )
 
 
@@ -193,6 +202,7 @@ def summarise_tax_year(result: EngineResult, year: int) -> dict[str, Any]:
     jur = get_jurisdiction(result.jurisdiction)
     summary = result.years.get(year) or _year(jur, year, {}, {"short": {}, "long": {}}, {}, {})
     cur = result.base_currency
+    extra = YEAR_RULES.get(result.jurisdiction)
     return {
         "year": year,
         "jurisdiction": result.jurisdiction,
@@ -204,4 +214,5 @@ def summarise_tax_year(result: EngineResult, year: int) -> dict[str, Any]:
         "long_term": _totals_dict(summary.long_term, cur),
         "income": {"total": money(summary.income_total, cur), "count": summary.income_count},
         "fees": money(summary.fees_total, cur),
+        **(extra(summary, money, cur) if extra is not None else {}),
     }

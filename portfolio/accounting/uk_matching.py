@@ -71,13 +71,16 @@ def prematch(ops: list[Op]) -> UkPlan:
 def _group_days(ops: list[Op]) -> dict[str, list[_Day]]:
     by_asset: dict[str, dict[date, _Day]] = {}
     for index, op in enumerate(ops):
-        if op.code != ACQ and op.code != DISP:
+        code = op.code
+        if code != ACQ and code != DISP:
             continue
-        days = by_asset.setdefault(op.asset, {})
+        days = by_asset.get(op.asset)
+        if days is None:
+            days = by_asset[op.asset] = {}
         day = days.get(op.date)
         if day is None:
             day = days[op.date] = _Day(op.date)
-        if op.code == ACQ:
+        if code == ACQ:
             day.acq_ops.append(index)
             day.acq_qty += op.qty
             day.acq_cost += op.amount
