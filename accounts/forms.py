@@ -48,7 +48,9 @@ class SecretInput(forms.PasswordInput):
 class ConnectionForm(forms.Form):
     label = forms.CharField(max_length=80)
     api_key = forms.CharField(label="API key", required=False, widget=SecretInput)
-    api_secret = forms.CharField(label="API secret (private key)", required=False, widget=SecretInput)
+    api_secret = forms.CharField(
+        label="API secret (private key)", required=False, widget=SecretInput
+    )
     futures_key = forms.CharField(label="Kraken Futures key", required=False, widget=SecretInput)
     futures_secret = forms.CharField(
         label="Kraken Futures secret", required=False, widget=SecretInput

@@ -172,4 +172,12 @@ def connection_update(
 
 
 def connection_delete(*, connection: KrakenConnection) -> None:
-    connection.delete()
+    """Delete a connection and everything synced through it.
+
+    The row lock makes a running sync wait, then see the connection gone and stop, instead
+    of committing a window between the deletion of the children and of the connection.
+    """
+    with transaction.atomic():
+        locked = KrakenConnection.objects.select_for_update().filter(pk=connection.pk).first()
+        if locked is not None:
+            locked.delete()

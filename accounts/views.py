@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import ConnectionForm, ProfileForm, SignUpForm
+from portfolio.selectors import sync_status_for
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,9 +74,7 @@ def connection_add(request: HttpRequest) -> HttpResponse:
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            connection = services.connection_create(
-                user=request.user, data=_connection_input(form)
-            )
+            connection = services.connection_create(user=request.user, data=_connection_input(form))
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -87,7 +86,8 @@ def connection_add(request: HttpRequest) -> HttpResponse:
 @login_required
 def connection_detail(request: HttpRequest, connection_id: int) -> HttpResponse:
     connection = selectors.connection_for(user=request.user, connection_id=connection_id)
-    return render(request, "accounts/connection_detail.html", {"connection": connection})
+    context = {"connection": connection, "sync": sync_status_for(connection=connection)}
+    return render(request, "accounts/connection_detail.html", context)
 
 
 @login_required

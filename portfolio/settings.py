@@ -93,6 +93,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Our SQLite backend stores decimals exactly (Django's keeps 15 significant digits).
+    DATABASES["default"]["ENGINE"] = "portfolio.dbbackends.sqlite3"
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A file, not memory, for the test database too: tests read the file to prove that no
     # secret is stored in plain text. WAL lets the web process read while a sync writes.
@@ -158,6 +160,26 @@ REDIS_URL = os.environ.get("REDIS_URL", "") or (
 KRAKEN_STATE_DIR = Path(os.environ.get("KRAKEN_STATE_DIR", VAR_DIR / "kraken-state"))
 KRAKEN_SPOT_URL = os.environ.get("KRAKEN_SPOT_URL", "https://api.kraken.com")
 KRAKEN_FUTURES_URL = os.environ.get("KRAKEN_FUTURES_URL", "https://futures.kraken.com")
+
+# Sync (portfolio/sync): Celery beat asks every minute which connections are due.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-syncs": {"task": "portfolio.tasks.dispatch_due_syncs", "schedule": 60.0},
+}
+# A first history longer than this many entries (Ledgers/TradesHistory `count`) uses the export.
+KRAKEN_SYNC_EXPORT_THRESHOLD = int(os.environ.get("KRAKEN_SYNC_EXPORT_THRESHOLD", "5000"))
+KRAKEN_SYNC_EXPORT_POLL_SECONDS = float(os.environ.get("KRAKEN_SYNC_EXPORT_POLL_SECONDS", "5"))
+KRAKEN_SYNC_EXPORT_TIMEOUT_SECONDS = float(
+    os.environ.get("KRAKEN_SYNC_EXPORT_TIMEOUT_SECONDS", "1800")
+)
+# How many history windows may be fetched ahead of the database (0: none, one commit per window).
+KRAKEN_SYNC_PREFETCH_WINDOWS = int(os.environ.get("KRAKEN_SYNC_PREFETCH_WINDOWS", "8"))
+# A running sync that has not reported progress for this long is taken to have died.
+KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS", "900"))
+# Public endpoints (Assets, AssetPairs): calls per second per IP.
+KRAKEN_PUBLIC_RATE = os.environ.get("KRAKEN_PUBLIC_RATE", "1")
+# The client's backoff between retries of a transient failure (seconds, doubling).
+KRAKEN_RETRY_BASE_DELAY = float(os.environ.get("KRAKEN_RETRY_BASE_DELAY", "0.5"))
+KRAKEN_SYNC_TASK_MAX_RETRIES = int(os.environ.get("KRAKEN_SYNC_TASK_MAX_RETRIES", "5"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

@@ -1,11 +1,21 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portfolio import views
+from portfolio import sync_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path(
+        "accounts/connections/<int:connection_id>/sync/",
+        sync_views.sync_now,
+        name="connection_sync_now",
+    ),
+    path(
+        "accounts/connections/<int:connection_id>/sync/status/",
+        sync_views.sync_status,
+        name="connection_sync_status",
+    ),
     path("admin/", admin.site.urls),
 ]

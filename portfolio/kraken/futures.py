@@ -43,6 +43,7 @@ from portfolio.kraken.state import SharedState
 from portfolio.kraken.transport import Budget, Call, RetryPolicy, check_http_status
 
 ACCOUNT_LOG_PAGE = 500
+FILLS_PAGE = 100  # /fills returns at most 100 fills a call
 
 
 class KrakenFuturesClient:
@@ -117,7 +118,12 @@ class KrakenFuturesClient:
         return tuple(futures_fill(raw) for raw in body.get("fills") or [])
 
     def iter_fills(self, *, since: datetime | None = None) -> Iterator[FuturesFill]:
-        """Every fill at or after `since`, newest first, each once."""
+        """Every fill at or after `since`, newest first, each once.
+
+        `since` is the time of the newest fill the caller already holds: paging stops at the
+        page that reaches it (fills sharing that millisecond come with it) or at a page short
+        of Kraken's 100, which is the oldest there is, so nothing new costs one call.
+        """
         seen: set[str] = set()
         cursor: datetime | None = None
         while True:
@@ -127,9 +133,12 @@ class KrakenFuturesClient:
                 seen.add(fill.fill_id)
                 if since is None or fill.fill_time >= since:
                     yield fill
-            if not fresh or (since is not None and min(f.fill_time for f in page) < since):
+            if len(page) < FILLS_PAGE or not fresh:
                 return
-            cursor = min(f.fill_time for f in page)
+            oldest = min(f.fill_time for f in page)
+            if (since is not None and oldest <= since) or (cursor is not None and oldest >= cursor):
+                return
+            cursor = oldest
 
     def account_log(
         self,

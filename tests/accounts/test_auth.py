@@ -14,14 +14,21 @@ User = get_user_model()
 def test_sign_up_creates_the_user_with_a_default_profile_and_logs_in(client):
     response = client.post(
         reverse("signup"),
-        {"username": "alice", "email": "a@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": "alice",
+            "email": "a@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response.url == reverse("connection_add")
     user = User.objects.get(username="alice")
     profile = Profile.objects.get(user=user)
     assert (profile.base_currency, profile.jurisdiction, profile.cost_basis_method) == (
-        "USD", "us", "fifo",
+        "USD",
+        "us",
+        "fifo",
     )
     assert profile.time_zone == "UTC"
     assert client.get(reverse("dashboard")).status_code == 200
@@ -100,32 +107,45 @@ def test_profile_saves_and_rejects_a_method_the_jurisdiction_forbids(client):
     client.force_login(user)
     bad = client.post(
         reverse("profile"),
-        {"base_currency": "GBP", "jurisdiction": "uk", "cost_basis_method": "fifo",
-         "time_zone": "Europe/London"},
+        {
+            "base_currency": "GBP",
+            "jurisdiction": "uk",
+            "cost_basis_method": "fifo",
+            "time_zone": "Europe/London",
+        },
     )
     assert bad.status_code == 200
     assert "United Kingdom requires: UK share matching" in bad.content.decode()
     assert Profile.objects.get(user=user).jurisdiction == "us"
     good = client.post(
         reverse("profile"),
-        {"base_currency": "GBP", "jurisdiction": "uk", "cost_basis_method": "uk",
-         "time_zone": "Europe/London"},
+        {
+            "base_currency": "GBP",
+            "jurisdiction": "uk",
+            "cost_basis_method": "uk",
+            "time_zone": "Europe/London",
+        },
     )
     assert good.status_code == 302
     profile = Profile.objects.get(user=user)
-    assert (profile.base_currency, profile.jurisdiction, profile.cost_basis_method,
-            profile.time_zone) == ("GBP", "uk", "uk", "Europe/London")
+    assert (
+        profile.base_currency,
+        profile.jurisdiction,
+        profile.cost_basis_method,
+        profile.time_zone,
+    ) == ("GBP", "uk", "uk", "Europe/London")
 
 
 def test_admin_site_covers_every_model():
     from django.apps import apps
     from django.contrib import admin
 
-    ours = [m for m in apps.get_models() if m._meta.app_label in {"accounts", "portfolio", "reports"}]
+    ours = [
+        m for m in apps.get_models() if m._meta.app_label in {"accounts", "portfolio", "reports"}
+    ]
     assert ours
     missing = [m.__name__ for m in ours if m not in admin.site._registry]
     assert missing == []
-
 
 
 def test_pages_show_times_in_the_profile_time_zone(client):

@@ -22,8 +22,15 @@ def run(name, *args, stdin: str = "", monkeypatch=None):
 
 
 def test_adduser_reads_the_password_from_stdin(monkeypatch):
-    output = run("adduser", "grace", "--email", "g@example.com", "--password-stdin",
-                 stdin=PASSWORD + "\n", monkeypatch=monkeypatch)
+    output = run(
+        "adduser",
+        "grace",
+        "--email",
+        "g@example.com",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        monkeypatch=monkeypatch,
+    )
     user = User.objects.get(username="grace")
     assert user.check_password(PASSWORD)
     assert user.email == "g@example.com"
@@ -51,10 +58,25 @@ def test_kraken_connect_prints_the_id_last_and_reads_dash_secrets_from_stdin(mon
     user = UserFactory(username="judy")
     secret, fsecret = secret_for("s"), secret_for("f")
     output = run(
-        "kraken_connect", "--user", "judy", "--label", "Main", "--api-key", "KEY123",
-        "--api-secret", "-", "--futures-key", "FKEY", "--futures-secret", "-",
-        "--api-url", "http://127.0.0.1:9999", "--tier", "pro",
-        stdin=f"{secret}\n{fsecret}\n", monkeypatch=monkeypatch,
+        "kraken_connect",
+        "--user",
+        "judy",
+        "--label",
+        "Main",
+        "--api-key",
+        "KEY123",
+        "--api-secret",
+        "-",
+        "--futures-key",
+        "FKEY",
+        "--futures-secret",
+        "-",
+        "--api-url",
+        "http://127.0.0.1:9999",
+        "--tier",
+        "pro",
+        stdin=f"{secret}\n{fsecret}\n",
+        monkeypatch=monkeypatch,
     )
     connection = KrakenConnection.objects.get(user=user)
     assert output.strip().splitlines()[-1] == str(connection.pk)
@@ -66,9 +88,22 @@ def test_kraken_connect_prints_the_id_last_and_reads_dash_secrets_from_stdin(mon
 
 def test_kraken_connect_custom_rate(monkeypatch):
     UserFactory(username="ken")
-    run("kraken_connect", "--user", "ken", "--label", "Fast", "--api-key", "K",
-        "--api-secret", secret_for("k"), "--rate-max", "20", "--rate-decay", "50",
-        monkeypatch=monkeypatch)
+    run(
+        "kraken_connect",
+        "--user",
+        "ken",
+        "--label",
+        "Fast",
+        "--api-key",
+        "K",
+        "--api-secret",
+        secret_for("k"),
+        "--rate-max",
+        "20",
+        "--rate-decay",
+        "50",
+        monkeypatch=monkeypatch,
+    )
     connection = KrakenConnection.objects.get()
     assert connection.rate_tier == "custom"
     assert [str(v) for v in connection.rate_limits()] == ["20.000", "50.0000"]
@@ -87,7 +122,12 @@ def test_kraken_connect_custom_rate(monkeypatch):
 def test_kraken_connect_refuses_bad_input_and_saves_nothing(monkeypatch, args, message):
     owner = UserFactory(username="leo")
     make_connection(user=owner, label="Taken")
-    defaults = {"--user": "leo", "--label": "New", "--api-key": "KEY", "--api-secret": secret_for("x")}
+    defaults = {
+        "--user": "leo",
+        "--label": "New",
+        "--api-key": "KEY",
+        "--api-secret": secret_for("x"),
+    }
     given = dict(zip(args[::2], args[1::2], strict=True))
     argv = [item for key, value in {**defaults, **given}.items() for item in (key, value)]
     with pytest.raises(CommandError, match=message.replace("(", r"\(")):
@@ -104,9 +144,24 @@ def test_commands_exit_non_zero_from_the_shell(tmp_path):
     env = {**os.environ, "VAR_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True)
     result = subprocess.run(
-        [sys.executable, "manage.py", "kraken_connect", "--user", "ghost", "--label", "x",
-         "--api-key", "k", "--api-secret", "-"],
-        cwd=root, env=env, input="", capture_output=True, text=True,
+        [
+            sys.executable,
+            "manage.py",
+            "kraken_connect",
+            "--user",
+            "ghost",
+            "--label",
+            "x",
+            "--api-key",
+            "k",
+            "--api-secret",
+            "-",
+        ],
+        cwd=root,
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "unknown user 'ghost'" in result.stderr

@@ -87,8 +87,9 @@ def test_bad_connection_input_is_refused_with_a_reason_and_nothing_saved(
 def test_duplicate_label_is_refused(user_client):
     make_connection(user=user_client.user, label="Main account")
     response = user_client.post(reverse("connection_add"), GOOD)
-    assert "You already have a connection labelled 'Main account'." in (
-        response.context["form"].errors["label"]
+    assert (
+        "You already have a connection labelled 'Main account'."
+        in (response.context["form"].errors["label"])
     )
     assert KrakenConnection.objects.count() == 1
 
@@ -117,8 +118,14 @@ def test_editing_can_add_and_then_remove_the_futures_key(user_client):
     connection = make_connection(user=user_client.user)
     url = reverse("connection_edit", args=[connection.pk])
     user_client.post(
-        url, {**GOOD, "api_key": "", "api_secret": "", "futures_key": "FUT1234567",
-              "futures_secret": secret_for("fut")},
+        url,
+        {
+            **GOOD,
+            "api_key": "",
+            "api_secret": "",
+            "futures_key": "FUT1234567",
+            "futures_secret": secret_for("fut"),
+        },
     )
     connection.refresh_from_db()
     assert connection.futures_key() == "FUT1234567"

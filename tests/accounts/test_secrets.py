@@ -4,6 +4,7 @@ import base64
 import logging
 import stat
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -63,8 +64,12 @@ def test_a_malformed_key_is_a_clear_error(settings, fresh_key):
 
 def _store(user):
     return make_connection(
-        user=user, label="Vault", api_key=API_KEY, api_secret=SECRET,
-        futures_key="FuturesKeyNeverShown42", futures_secret=FUTURES_SECRET,
+        user=user,
+        label="Vault",
+        api_key=API_KEY,
+        api_secret=SECRET,
+        futures_key="FuturesKeyNeverShown42",
+        futures_secret=FUTURES_SECRET,
     )
 
 
@@ -74,7 +79,8 @@ def test_secrets_never_appear_in_any_page(client, admin_user):
     connection = _store(user)
     client.force_login(user)
     pages = [
-        reverse("dashboard"), reverse("connection_list"),
+        reverse("dashboard"),
+        reverse("connection_list"),
         reverse("connection_detail", args=[connection.pk]),
         reverse("connection_edit", args=[connection.pk]),
         reverse("connection_delete", args=[connection.pk]),
@@ -107,7 +113,7 @@ def test_secrets_are_not_stored_in_plain_text(settings):
         assert needle not in row_text
     if db.vendor == "sqlite":
         db.close()
-        content = open(settings.DATABASES["default"]["NAME"], "rb").read()
+        content = Path(settings.DATABASES["default"]["NAME"]).read_bytes()
         assert b"Vault" in content  # the file really holds the row
         for needle in needles:
             assert needle.encode() not in content
@@ -121,21 +127,41 @@ def test_secrets_never_reach_the_logs(client, caplog):
     client.force_login(user)
     client.post(
         reverse("connection_add"),
-        {"label": "Logged", "api_key": API_KEY, "api_secret": SECRET,
-         "api_url": "https://api.kraken.com", "futures_url": "https://futures.kraken.com",
-         "rate_tier": "pro", "sync_interval_minutes": "60"},
+        {
+            "label": "Logged",
+            "api_key": API_KEY,
+            "api_secret": SECRET,
+            "api_url": "https://api.kraken.com",
+            "futures_url": "https://futures.kraken.com",
+            "rate_tier": "pro",
+            "sync_interval_minutes": "60",
+        },
     )
     # a failing submission too: errors must not echo the secret
     client.post(
         reverse("connection_add"),
-        {"label": "Logged", "api_key": API_KEY, "api_secret": SECRET + "!",
-         "api_url": "https://api.kraken.com", "futures_url": "https://futures.kraken.com",
-         "rate_tier": "pro", "sync_interval_minutes": "60"},
+        {
+            "label": "Logged",
+            "api_key": API_KEY,
+            "api_secret": SECRET + "!",
+            "api_url": "https://api.kraken.com",
+            "futures_url": "https://futures.kraken.com",
+            "rate_tier": "pro",
+            "sync_interval_minutes": "60",
+        },
     )
     out = StringIO()
     call_command(
-        "kraken_connect", "--user", user.username, "--label", "Cmd", "--api-key", API_KEY + "2",
-        "--api-secret", SECRET, stdout=out,
+        "kraken_connect",
+        "--user",
+        user.username,
+        "--label",
+        "Cmd",
+        "--api-key",
+        API_KEY + "2",
+        "--api-secret",
+        SECRET,
+        stdout=out,
     )
     assert KrakenConnection.objects.count() == 2
     logged = caplog.text + out.getvalue()

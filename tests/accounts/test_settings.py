@@ -15,8 +15,14 @@ PROBE = (
     "'hosts': s.ALLOWED_HOSTS, 'key': s.CREDENTIALS_KEY}))"
 )
 VARIABLES = (
-    "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-    "CREDENTIALS_KEY", "VAR_DIR",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CREDENTIALS_KEY",
+    "VAR_DIR",
 )
 
 
@@ -33,7 +39,7 @@ def test_defaults_use_sqlite_and_eager_celery(tmp_path):
     result = load(tmp_path)
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
-    assert loaded["engine"] == "django.db.backends.sqlite3"
+    assert loaded["engine"] == "portfolio.dbbackends.sqlite3"
     assert loaded["name"] == str(tmp_path / "db.sqlite3")
     assert loaded["eager"] is True
     assert loaded["redis"] == ""

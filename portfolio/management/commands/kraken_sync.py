@@ -1,0 +1,112 @@
+"""Sync a user's Kraken connections in the foreground, with a progress bar per data set."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from accounts.models import KrakenConnection
+from portfolio.models import DataSet, SyncRun, SyncState, SyncTrigger
+from portfolio.sync.pipeline import TransientSyncError, sync_run_execute
+from portfolio.sync.runs import sync_request
+
+LABELS = dict(DataSet.choices)
+
+
+def connections_of(username: str, connection_id: int | None) -> list[KrakenConnection]:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"No user named {username!r}.")
+    connections = KrakenConnection.objects.filter(user=user).order_by("pk")
+    if connection_id is not None:
+        connections = connections.filter(pk=connection_id)
+    found = list(connections)
+    if not found:
+        which = f"connection {connection_id}" if connection_id else "Kraken connections"
+        raise CommandError(f"{username} has no {which}.")
+    return found
+
+
+class ProgressBars:
+    """One tqdm bar for the data set being fetched, replaced when the sync moves on."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.bar: tqdm | None = None
+        self.dataset = ""
+
+    def update(self, run: SyncRun) -> None:
+        if not run.progress:
+            return
+        dataset, entry = list(run.progress.items())[-1]
+        if dataset != self.dataset:
+            self.close()
+            self.dataset = dataset
+            self.bar = tqdm(desc=LABELS.get(dataset, dataset), unit=" rows", file=self.stream)
+        assert self.bar is not None
+        self.bar.total = entry.get("total") or None
+        self.bar.n = entry.get("fetched") or 0
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+class Command(BaseCommand):
+    help = "Sync a user's Kraken data now, in the foreground."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--user", required=True, help="username")
+        parser.add_argument("--connection", type=int, help="only this connection id")
+        parser.add_argument("--full", action="store_true", help="re-walk the whole history")
+
+    def handle(self, *args, **options) -> None:
+        failures = []
+        for connection in connections_of(options["user"], options.get("connection")):
+            run = self.sync_one(connection, full=options["full"])
+            if run.state == SyncState.SUCCEEDED:
+                self.stdout.write(self.style.SUCCESS(self.summary(connection, run)))
+            else:
+                failures.append(f"Sync #{run.pk} of {connection.label!r} failed: {run.error}")
+        if failures:
+            raise CommandError("\n".join(failures))
+
+    def sync_one(self, connection: KrakenConnection, *, full: bool) -> SyncRun:
+        run, created = sync_request(connection=connection, trigger=SyncTrigger.COMMAND, full=full)
+        bars = ProgressBars(self.stderr._out)
+        self.stdout.write(f"Syncing {connection.label!r} (run #{run.pk})")
+        try:
+            if created:
+                try:
+                    sync_run_execute(run_id=run.pk, on_progress=bars.update)
+                except TransientSyncError as error:
+                    raise CommandError(
+                        f"Kraken kept failing ({error.error.message}); try again later."
+                    ) from error
+            else:
+                self.stdout.write(f"Sync #{run.pk} is already running; waiting for it.")
+                self.wait(run, bars)
+        finally:
+            bars.close()
+        fresh = SyncRun.objects.filter(pk=run.pk).first()
+        if fresh is None:
+            raise CommandError(f"{connection.label!r} was deleted during the sync.")
+        return fresh
+
+    def wait(self, run: SyncRun, bars: ProgressBars) -> None:
+        while True:
+            current = SyncRun.objects.filter(pk=run.pk).first()
+            if current is None or not current.is_active:
+                return
+            bars.update(current)
+            time.sleep(1)
+
+    def summary(self, connection: KrakenConnection, run: SyncRun) -> str:
+        fetched = sum(int(e.get("fetched") or 0) for e in run.progress.values())
+        calls = run.counters.get("api_calls", 0)
+        return f"{connection.label!r}: sync #{run.pk} succeeded ({fetched} rows, {calls} API calls)"

@@ -1,0 +1,53 @@
+"""The core app's models, one module per concern."""
+
+from portfolio.models.futures import (
+    FuturesAccountSnapshot,
+    FuturesFill,
+    FuturesLogEntry,
+    FuturesPosition,
+)
+from portfolio.models.snapshots import (
+    Asset,
+    AssetPair,
+    BalanceLine,
+    BalanceSnapshot,
+    MarginPosition,
+    TradeBalanceSnapshot,
+)
+from portfolio.models.spot import ClosedOrder, DerivedTrade, DerivedTradeKind, LedgerEntry, Trade
+from portfolio.models.sync import (
+    ACTIVE_STATES,
+    DataSet,
+    Reconciliation,
+    SyncCursor,
+    SyncRun,
+    SyncState,
+    SyncTrigger,
+)
+from portfolio.prices.models import PriceQuote  # the lead's price cache (app_label portfolio)
+
+__all__ = [
+    "ACTIVE_STATES",
+    "Asset",
+    "AssetPair",
+    "BalanceLine",
+    "BalanceSnapshot",
+    "ClosedOrder",
+    "DataSet",
+    "DerivedTrade",
+    "DerivedTradeKind",
+    "FuturesAccountSnapshot",
+    "FuturesFill",
+    "FuturesLogEntry",
+    "FuturesPosition",
+    "LedgerEntry",
+    "MarginPosition",
+    "PriceQuote",
+    "Reconciliation",
+    "SyncCursor",
+    "SyncRun",
+    "SyncState",
+    "SyncTrigger",
+    "Trade",
+    "TradeBalanceSnapshot",
+]

@@ -1,0 +1,47 @@
+"""Which Kraken pairs price an asset in a currency: direct, inverted, or through a pivot.
+
+Pure: works on a table of available pairs {(base, quote): pair_id} in normalised asset codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PIVOTS = ("USD", "EUR", "BTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    pair_id: str
+    inverted: bool  # True when the pair quotes `quote` in `asset` (use 1 / price)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    asset: str
+    quote: str
+    legs: tuple[Leg, ...]  # empty for asset == quote
+
+
+def _leg(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> Leg | None:
+    if (asset, quote) in pairs:
+        return Leg(pairs[(asset, quote)], inverted=False)
+    if (quote, asset) in pairs:
+        return Leg(pairs[(quote, asset)], inverted=True)
+    return None
+
+
+def find_route(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> Route | None:
+    """The shortest route: the pair itself, its inverse, or one pivot in PIVOTS order."""
+    if asset == quote:
+        return Route(asset, quote, ())
+    direct = _leg(pairs, asset, quote)
+    if direct is not None:
+        return Route(asset, quote, (direct,))
+    for pivot in PIVOTS:
+        if pivot in (asset, quote):
+            continue
+        first, second = _leg(pairs, asset, pivot), _leg(pairs, pivot, quote)
+        if first is not None and second is not None:
+            return Route(asset, quote, (first, second))
+    return None

@@ -1,0 +1,45 @@
+"""Celery tasks: take ids, load, call one service, decide retry or fail."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from portfolio.models import SyncRun, SyncTrigger
+from portfolio.sync.errors import failure_message
+from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
+from portfolio.sync.runs import sync_request
+from portfolio.sync.schedule import due_connections
+
+log = logging.getLogger(__name__)
+
+
+def enqueue_sync_run(run: SyncRun) -> None:
+    """Hand a new run to a worker (called after the run's transaction commits)."""
+    sync_connection.delay(run.pk)
+
+
+@shared_task(bind=True, acks_late=True, name="portfolio.tasks.sync_connection")
+def sync_connection(self, run_id: int) -> str:
+    try:
+        run = sync_run_execute(run_id=run_id)
+    except TransientSyncError as error:
+        if self.request.retries >= settings.KRAKEN_SYNC_TASK_MAX_RETRIES:
+            sync_run_fail(run_id=run_id, message=failure_message(error.error))
+            return "failed"
+        raise self.retry(countdown=min(600, 30 * 2**self.request.retries), exc=error) from error
+    return "nothing to do" if run is None else run.state
+
+
+@shared_task(name="portfolio.tasks.dispatch_due_syncs")
+def dispatch_due_syncs() -> int:
+    """Beat, every minute: request a sync for each connection whose interval has passed."""
+    started = 0
+    for connection in due_connections():
+        _, created = sync_request(
+            connection=connection, trigger=SyncTrigger.SCHEDULE, enqueue=enqueue_sync_run
+        )
+        started += int(created)
+    return started
