@@ -17,5 +17,6 @@ urlpatterns = [
         sync_views.sync_status,
         name="connection_sync_status",
     ),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

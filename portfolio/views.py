@@ -6,13 +6,23 @@ from django.shortcuts import render
 
 from accounts.selectors import connections_for
 from accounts.services import profile_for
+from reports import selectors as report_selectors
+from reports.charts import line_chart
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    run = report_selectors.latest_run_for(user=request.user)
+    overview = report_selectors.overview_for(run=run) if run else None
+    chart = None
+    if run is not None:
+        series = report_selectors.value_series(run=run)
+        chart = line_chart([(day.date, day.value) for day in series])
     context = {
         "profile": profile_for(user=request.user),
         "connections": connections_for(user=request.user),
+        "overview": overview,
+        "chart": chart,
     }
     return render(request, "portfolio/dashboard.html", context)
 

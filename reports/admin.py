@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from reports.models import AccountingRun, DailyValue, DisposalRow, IncomeRow, LotRow, YearResult
+
+
+@admin.register(AccountingRun)
+class AccountingRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "connection",
+        "jurisdiction",
+        "method",
+        "state",
+        "event_count",
+        "started_at",
+        "finished_at",
+    )
+    list_filter = ("state", "jurisdiction", "method")
+    search_fields = ("user__username",)
+
+
+@admin.register(YearResult)
+class YearResultAdmin(admin.ModelAdmin):
+    list_display = ("run", "year")
+
+
+@admin.register(LotRow)
+class LotRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "asset", "quantity", "cost_basis", "acquired")
+    list_filter = ("asset",)
+
+
+@admin.register(DisposalRow)
+class DisposalRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "time", "asset", "quantity", "proceeds", "basis", "gain", "term")
+    list_filter = ("asset", "term", "tax_year")
+
+
+@admin.register(IncomeRow)
+class IncomeRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "time", "asset", "quantity", "value", "income_type")
+    list_filter = ("income_type", "asset")
+
+
+@admin.register(DailyValue)
+class DailyValueAdmin(admin.ModelAdmin):
+    list_display = ("run", "date", "value")

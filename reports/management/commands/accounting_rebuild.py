@@ -1,0 +1,38 @@
+"""python manage.py accounting_rebuild --user NAME [--connection ID] [--force]"""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import KrakenConnection
+from reports.models import AccountingRun
+from reports.services import accounting_rebuild
+
+
+class Command(BaseCommand):
+    help = "Recompute a user's lots, gains and income from the synced ledger and store them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True)
+        parser.add_argument("--connection", type=int)
+        parser.add_argument("--force", action="store_true", help="even if nothing changed")
+
+    def handle(self, *args, **o):
+        user = get_user_model().objects.filter(username=o["user"]).first()
+        if user is None:
+            raise CommandError(f"unknown user {o['user']!r}")
+        connection = None
+        if o["connection"] is not None:
+            connection = KrakenConnection.objects.filter(pk=o["connection"], user=user).first()
+            if connection is None:
+                raise CommandError(f"user {user.username!r} has no connection {o['connection']}")
+        try:
+            run = accounting_rebuild(user=user, connection=connection, force=o["force"])
+        except Exception as exc:
+            raise CommandError(f"rebuild failed: {exc}") from exc
+        if run.state != AccountingRun.State.SUCCEEDED:
+            raise CommandError(f"rebuild failed: {run.error}")
+        self.stdout.write(
+            f"accounts rebuilt for {user.username}: {run.event_count} events, "
+            f"{run.disposals.count()} disposals, {run.lots.count()} open lots, "
+            f"{len(run.problems)} problems, {len(run.warnings)} warnings (run {run.pk})"
+        )

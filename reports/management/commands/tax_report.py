@@ -1,0 +1,68 @@
+"""python manage.py tax_report --user NAME --year YYYY [--jurisdiction J] [--method M]
+[--connection ID] --format json [--output FILE]"""
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.models import METHODS_BY_JURISDICTION, CostBasisMethod, Jurisdiction, KrakenConnection
+from portfolio.accounting import summarise_tax_year, tax_year_period
+from reports import inputs
+from reports.services import compute_for, settings_for
+
+
+class Command(BaseCommand):
+    help = "Print a tax year's totals (disposals, short and long term, income, fees) as JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", required=True)
+        parser.add_argument(
+            "--year", type=int, required=True, help="the tax year that starts in this calendar year"
+        )
+        parser.add_argument("--jurisdiction", choices=Jurisdiction.values)
+        parser.add_argument("--method", choices=CostBasisMethod.values)
+        parser.add_argument("--connection", type=int)
+        parser.add_argument("--format", choices=["json"], required=True)
+        parser.add_argument("--output", help="write to this file instead of standard output")
+
+    def handle(self, *args, **o):
+        user = get_user_model().objects.filter(username=o["user"]).first()
+        if user is None:
+            raise CommandError(f"unknown user {o['user']!r}")
+        connection = None
+        if o["connection"] is not None:
+            connection = KrakenConnection.objects.filter(pk=o["connection"], user=user).first()
+            if connection is None:
+                raise CommandError(f"user {user.username!r} has no connection {o['connection']}")
+        settings = settings_for(user=user, jurisdiction=o["jurisdiction"], method=o["method"])
+        if (
+            o["method"] is None
+            and settings.method not in METHODS_BY_JURISDICTION[settings.jurisdiction]
+        ):
+            # the profile's method belongs to another jurisdiction: use this one's default
+            settings = settings_for(
+                user=user,
+                jurisdiction=settings.jurisdiction,
+                method=METHODS_BY_JURISDICTION[settings.jurisdiction][0],
+            )
+        if not 2009 <= o["year"] <= 2100:
+            raise CommandError(f"--year {o['year']} is not a plausible tax year")
+        start, end = tax_year_period(settings.jurisdiction, o["year"])
+        as_of = min(timezone.now(), end)
+        rows = inputs.ledger_rows(
+            user=user, connection=connection, per_connection=settings.per_wallet
+        )
+        prices = inputs.price_source(user=user, connection=connection) if rows else None
+        _classified, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
+        text = json.dumps(summarise_tax_year(result, o["year"]), indent=2)
+        if o["output"]:
+            try:
+                with open(o["output"], "w") as handle:
+                    handle.write(text + "\n")
+            except OSError as exc:
+                raise CommandError(f"cannot write {o['output']}: {exc.strerror}") from exc
+            self.stdout.write(f"wrote {o['output']}")
+        else:
+            self.stdout.write(text)

@@ -1,0 +1,138 @@
+"""Stored results of the accounting engine, rebuilt after each sync or change of settings.
+
+An AccountingRun is one computation for one user, scope (one connection or all of them) and
+settings. Its rows are what the dashboard, the API and the reports read; the engine's own
+records are the source of truth and these are their faithful, queryable copy.
+"""
+
+from django.conf import settings
+from django.db import models
+
+AMOUNT = {"max_digits": 38, "decimal_places": 18}
+
+
+class AccountingRun(models.Model):
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accounting_runs"
+    )
+    connection = models.ForeignKey(
+        "accounts.KrakenConnection",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="accounting_runs",
+        help_text="empty: every connection of the user",
+    )
+    jurisdiction = models.CharField(max_length=8)
+    method = models.CharField(max_length=8)
+    base_currency = models.CharField(max_length=3)
+    per_wallet = models.BooleanField(default=False)
+    as_of = models.DateTimeField()
+    inputs_digest = models.CharField(max_length=64, help_text="what the run was computed from")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    error = models.TextField(blank=True, default="")
+    event_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    pnl = models.JSONField(default=dict, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "state", "-started_at"], name="run_user_latest")]
+
+    def __str__(self) -> str:
+        scope = self.connection.label if self.connection_id else "all connections"
+        return f"{self.user} · {scope} · {self.jurisdiction}/{self.method} · {self.state}"
+
+
+class YearResult(models.Model):
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveIntegerField()
+    summary = models.JSONField(help_text="summarise_tax_year() output, amounts as strings")
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["run", "year"], name="unique_run_year")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.year}"
+
+
+class LotRow(models.Model):
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="lots")
+    lot_id = models.CharField(max_length=120)
+    asset = models.CharField(max_length=24)
+    wallet = models.CharField(max_length=64, blank=True, default="")
+    acquired = models.DateTimeField(null=True, blank=True)
+    quantity = models.DecimalField(**AMOUNT)
+    cost_basis = models.DecimalField(**AMOUNT)
+    source = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["asset", "acquired"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.asset} ({self.lot_id})"
+
+
+class DisposalRow(models.Model):
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="disposals")
+    event_id = models.CharField(max_length=120)
+    time = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    asset = models.CharField(max_length=24)
+    wallet = models.CharField(max_length=64, blank=True, default="")
+    quantity = models.DecimalField(**AMOUNT)
+    proceeds = models.DecimalField(**AMOUNT)
+    basis = models.DecimalField(**AMOUNT)
+    gain = models.DecimalField(**AMOUNT)
+    term = models.CharField(max_length=8)
+    reason = models.CharField(max_length=64, blank=True, default="")
+    proceeds_source = models.TextField(blank=True, default="")
+    lots = models.JSONField(default=list, help_text="the lots consumed, amounts as strings")
+
+    class Meta:
+        ordering = ["time", "event_id"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="disposal_run_year")]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset}"
+
+
+class IncomeRow(models.Model):
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="income")
+    event_id = models.CharField(max_length=120)
+    time = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    asset = models.CharField(max_length=24)
+    quantity = models.DecimalField(**AMOUNT)
+    value = models.DecimalField(**AMOUNT)
+    income_type = models.CharField(max_length=32)
+    taxable = models.BooleanField(default=True)
+    source = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["time", "event_id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset} {self.income_type}"
+
+
+class DailyValue(models.Model):
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="daily_values")
+    date = models.DateField()
+    value = models.DecimalField(**AMOUNT)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["run", "date"], name="unique_run_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.value}"

@@ -1,0 +1,37 @@
+"""Pages over the stored accounting results. Thin: selectors read, a task rebuilds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.services import profile_for
+from reports import selectors
+from reports.tasks import accounting_rebuild_task
+
+
+@login_required
+def tax_year(request: HttpRequest, year: int) -> HttpResponse:
+    run = selectors.latest_run_for(user=request.user)
+    if run is None:
+        messages.info(request, "No accounts yet: sync a connection first.")
+        return redirect("dashboard")
+    context = {
+        "run": run,
+        "profile": profile_for(user=request.user),
+        "year": selectors.year_for(run=run, year=year),
+        "disposals": selectors.disposals_for(run=run, year=year),
+        "income": selectors.income_for(run=run, year=year),
+    }
+    return render(request, "reports/tax_year.html", context)
+
+
+@login_required
+@require_POST
+def rebuild(request: HttpRequest) -> HttpResponse:
+    user_id = request.user.pk
+    transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+    messages.success(request, "Recomputing your accounts; refresh in a moment.")
+    return redirect("dashboard")

@@ -1,0 +1,58 @@
+"""The dashboard and a tax year page over a synced simulator account, in a real browser."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from portfolio.simulator.server import SimulatorServer
+from reports.models import YearResult
+from reports.services import accounting_rebuild
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD, UserFactory
+from tests.simulated import SPEED, connect, sync
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    server = SimulatorServer(speed=SPEED, seed=31).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def synced_user(simulator, settings, tmp_path):
+    settings.KRAKEN_PUBLIC_RATE = "1000"
+    if not settings.REDIS_URL:
+        settings.KRAKEN_STATE_DIR = tmp_path / "state"
+    user = UserFactory(username="dash_user")
+    connection = connect(simulator, simulator.add_account(seed=8, size=500), user=user)
+    assert sync(connection).state == "succeeded"
+    run = accounting_rebuild(user=user, as_of=datetime(2026, 1, 1, tzinfo=UTC))
+    return user, run
+
+
+def test_dashboard_shows_holdings_value_chart_and_tax_years(page, live_server, synced_user):
+    user, run = synced_user
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("svg.chart")
+    holdings = page.locator("section:has(h2:text('Holdings')) tbody tr")
+    held = [asset for asset, row in run.pnl.items() if Decimal(row["holding"]) != 0]
+    assert holdings.count() == len(held) > 0
+    assert sorted(holdings.locator("td:first-child").all_inner_texts()) == sorted(held)
+    years = YearResult.objects.filter(run=run).count()
+    assert page.locator("section:has(h2:text('Tax years')) tbody tr").count() == years
+    screenshot(page, "dashboard-laptop")
+
+    page.locator("section:has(h2:text('Tax years')) tbody tr a").first.click()
+    page.wait_for_selector("h2:text('Disposals')")
+    newest = YearResult.objects.filter(run=run).order_by("-year").first()
+    assert (
+        page.locator("h1").inner_text().startswith("Tax year " + newest.summary["period"]["start"])
+    )
+    screenshot(page, "tax-year-laptop")

@@ -1,0 +1,118 @@
+"""Rebuilding a user's accounts from the synced ledger, stored and skipped when unchanged."""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from portfolio.accounting import summarise_tax_year
+from reports import inputs
+from reports.models import AccountingRun, DisposalRow, LotRow, YearResult
+from reports.services import accounting_rebuild, compute_for, settings_for
+from reports.tasks import accounting_rebuild_task
+from tests.simulated import connect, sync
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AS_OF = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def synced(simulator):
+    account = simulator.add_account(seed=41, size=400)
+    connection = connect(simulator, account)
+    assert sync(connection).state == "succeeded"
+    return account, connection
+
+
+def test_rebuild_stores_exactly_what_the_engine_computes(synced):
+    _account, connection = synced
+    user = connection.user
+    run = accounting_rebuild(user=user, as_of=AS_OF, daily_values=False)
+    assert run.state == AccountingRun.State.SUCCEEDED
+    rows = inputs.ledger_rows(user=user, per_connection=True)
+    _classified, result = compute_for(
+        rows=rows,
+        settings=settings_for(user=user),
+        as_of=AS_OF,
+        prices=inputs.price_source(user=user),
+    )
+    assert run.event_count == len(_classified.events)
+    assert DisposalRow.objects.filter(run=run).count() == len(result.disposals)
+    places = Decimal("1e-18")  # the stored columns keep 18 decimal places
+    assert sorted(d.gain for d in DisposalRow.objects.filter(run=run)) == sorted(
+        d.gain.quantize(places) for d in result.disposals
+    )
+    stored_years = {y.year: y.summary for y in YearResult.objects.filter(run=run)}
+    assert stored_years == {year: summarise_tax_year(result, year) for year in result.years}
+    held = defaultdict(Decimal)
+    for lot in LotRow.objects.filter(run=run):
+        held[lot.asset] += lot.quantity
+    assert dict(held) == {k: v for k, v in result.holdings().items() if v}
+    assert len(run.problems) == len(result.problems)
+
+
+def test_a_rebuild_with_nothing_new_keeps_the_stored_run(synced):
+    _account, connection = synced
+    first = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    again = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    assert again.pk == first.pk
+    forced = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False, force=True)
+    assert forced.pk != first.pk
+    assert forced.event_count == first.event_count
+
+
+def test_new_ledger_entries_make_a_new_run(synced):
+    account, connection = synced
+    first = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    account.append_activity(12)
+    sync(connection)
+    second = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    assert second.pk != first.pk
+    assert second.event_count > first.event_count
+
+
+def test_a_change_of_method_is_its_own_run(synced):
+    _account, connection = synced
+    fifo = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    hifo = accounting_rebuild(user=connection.user, as_of=AS_OF, method="hifo", daily_values=False)
+    assert (fifo.method, hifo.method) == ("fifo", "hifo")
+    assert fifo.pk != hifo.pk
+
+
+def test_daily_values_cover_every_day_of_the_history(synced):
+    _account, connection = synced
+    run = accounting_rebuild(user=connection.user, as_of=AS_OF)
+    first_entry = min(row.time for row in inputs.ledger_rows(user=connection.user))
+    days = list(run.daily_values.values_list("date", flat=True))
+    assert days[0] == first_entry.date()
+    assert days[-1] == AS_OF.date()
+    assert len(days) == (AS_OF.date() - first_entry.date()).days + 1
+    assert run.daily_values.filter(value__gt=0).count() > len(days) // 2
+
+
+def test_the_celery_task_rebuilds_for_a_user(synced):
+    _account, connection = synced
+    run_id = accounting_rebuild_task.apply(args=[connection.user.pk]).get()
+    run = AccountingRun.objects.get(pk=run_id)
+    assert run.user == connection.user
+    assert run.state == AccountingRun.State.SUCCEEDED
+    assert accounting_rebuild_task.apply(args=[999999]).get() is None
+
+
+def test_us_accounts_are_kept_wallet_by_wallet_per_connection(simulator):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    first = connect(simulator, simulator.add_account(seed=51, size=150), user=user, label="One")
+    second = connect(simulator, simulator.add_account(seed=52, size=150), user=user, label="Two")
+    sync(first)
+    sync(second)
+    run = accounting_rebuild(user=user, as_of=AS_OF, daily_values=False)
+    assert run.per_wallet is True
+    assert set(LotRow.objects.filter(run=run).values_list("wallet", flat=True)) <= {
+        f"kraken-{first.pk}",
+        f"kraken-{second.pk}",
+        "futures",
+    }
+    assert {p["code"] for p in run.problems}.isdisjoint({"universal_method"})
