@@ -176,6 +176,8 @@ KRAKEN_SYNC_PREFETCH_WINDOWS = int(os.environ.get("KRAKEN_SYNC_PREFETCH_WINDOWS"
 # A running sync that has not reported progress for this long is taken to have died.
 KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS", "900"))
 # Public endpoints (Assets, AssetPairs): calls per second per IP.
+# Recompute a user's accounts after each successful sync (a Celery task).
+ACCOUNTING_REBUILD_AFTER_SYNC = env_bool("ACCOUNTING_REBUILD_AFTER_SYNC", True)
 KRAKEN_PUBLIC_RATE = os.environ.get("KRAKEN_PUBLIC_RATE", "1")
 # The client's backoff between retries of a transient failure (seconds, doubling).
 KRAKEN_RETRY_BASE_DELAY = float(os.environ.get("KRAKEN_RETRY_BASE_DELAY", "0.5"))

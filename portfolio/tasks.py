@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from portfolio.models import SyncRun, SyncTrigger
+from portfolio.models import SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
 from portfolio.sync.runs import sync_request
@@ -30,7 +30,13 @@ def sync_connection(self, run_id: int) -> str:
             sync_run_fail(run_id=run_id, message=failure_message(error.error))
             return "failed"
         raise self.retry(countdown=min(600, 30 * 2**self.request.retries), exc=error) from error
-    return "nothing to do" if run is None else run.state
+    if run is None:
+        return "nothing to do"
+    if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
+        from reports.tasks import accounting_rebuild_task  # the accounts follow the new data
+
+        accounting_rebuild_task.delay(run.connection.user_id)
+    return run.state
 
 
 @shared_task(name="portfolio.tasks.dispatch_due_syncs")
