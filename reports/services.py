@@ -241,8 +241,12 @@ def _store(run: AccountingRun, classified: ClassifiedEvents, result: EngineResul
             YearResult(run=run, year=year, summary=summarise_tax_year(result, year))
             for year in sorted(result.years)
         )
+        # A day with a holding that has no price yet (today's candle is still open) has no
+        # value: leaving it out is honest, showing it as a drop to zero is not.
         DailyValue.objects.bulk_create(
-            DailyValue(run=run, date=day, value=value) for day, value, _missing in days
+            DailyValue(run=run, date=day, value=value)
+            for day, value, missing in days
+            if not missing
         )
         AccountingRun.objects.filter(pk=run.pk).update(
             state=AccountingRun.State.SUCCEEDED,

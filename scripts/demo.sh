@@ -6,11 +6,29 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 DEMO_PORT=${DEMO_PORT:-8000}
 SIM_PORT=${SIM_PORT:-8765}
+SIM_SEED=${SIM_SEED:-7}
+SIM_SIZE=${SIM_SIZE:-3000}
+SIM_SPEED=${SIM_SPEED:-20}
 mkdir -p var
+rm -f var/sim.env
+# The simulator's clock runs SIM_SPEED times faster than Kraken's, public limit included.
+export KRAKEN_PUBLIC_RATE="$SIM_SPEED"
+
 $PY manage.py migrate --noinput
-$PY manage.py demo_setup
+$PY manage.py kraken_simulator --port "$SIM_PORT" --seed "$SIM_SEED" --size "$SIM_SIZE" \
+  --tier pro --speed "$SIM_SPEED" --write-credentials var/sim.env > var/simulator.log 2>&1 &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 60); do [ -s var/sim.env ] && break; sleep 0.5; done
+[ -s var/sim.env ] || { echo "the simulator did not start; see var/simulator.log" >&2; exit 1; }
+echo "Kraken simulator on http://127.0.0.1:${SIM_PORT} (seed ${SIM_SEED}, ${SIM_SIZE} ledger entries)"
+
+$PY manage.py demo_setup --sim-env var/sim.env --speed "$SIM_SPEED"
+$PY manage.py kraken_sync --user demo
+$PY manage.py accounting_rebuild --user demo
+
 echo
 echo "  Kraken Portfolio demo: http://127.0.0.1:${DEMO_PORT}"
 echo "  Log in as:  demo  /  kraken-demo-2026"
 echo
-exec $PY manage.py runserver "127.0.0.1:${DEMO_PORT}" --noreload
+$PY manage.py runserver "127.0.0.1:${DEMO_PORT}" --noreload

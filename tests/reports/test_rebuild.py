@@ -1,7 +1,7 @@
 """Rebuilding a user's accounts from the synced ledger, stored and skipped when unchanged."""
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -78,6 +78,15 @@ def test_a_change_of_method_is_its_own_run(synced):
     hifo = accounting_rebuild(user=connection.user, as_of=AS_OF, method="hifo", daily_values=False)
     assert (fifo.method, hifo.method) == ("fifo", "hifo")
     assert fifo.pk != hifo.pk
+
+
+def test_a_day_that_cannot_be_fully_priced_is_left_out_not_drawn_as_zero(synced):
+    _account, connection = synced
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    run = accounting_rebuild(user=connection.user, as_of=today + timedelta(hours=12))
+    last = run.daily_values.order_by("-date").first()
+    assert last.date < today.date()  # today's candle is still open: no complete price yet
+    assert last.value > 0
 
 
 def test_daily_values_cover_every_day_of_the_history(synced):
