@@ -6,8 +6,8 @@ from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
 from portfolio.accounting import LedgerRow
 from portfolio.kraken_factory import clients_for
-from portfolio.models import LedgerEntry
-from portfolio.prices.service import PriceService
+from portfolio.models import AssetPair, LedgerEntry
+from portfolio.prices.service import PriceService, pair_table
 
 
 def ledger_rows(
@@ -61,4 +61,9 @@ def price_source(
     connection = connection or connections_for(user=user).first()
     if connection is None:
         return None
-    return PriceService(public=clients_for(connection=connection).public, coarse=coarse)
+    synced = AssetPair.objects.filter(connection=connection).values_list("pair_id", "base", "quote")
+    return PriceService(
+        public=clients_for(connection=connection).public,
+        coarse=coarse,
+        pairs=pair_table(synced),
+    )

@@ -30,6 +30,7 @@ from portfolio.accounting import (
     summarise_tax_year,
 )
 from reports import inputs
+from reports.bulk import bulk_insert
 from reports.models import (
     AccountingRun,
     DailyValue,
@@ -177,76 +178,119 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def _lot_uses(disposal) -> list[dict]:
+    return [
+        {
+            "lot_id": u.lot_id,
+            "acquired": u.acquired.isoformat() if u.acquired else None,
+            "quantity": str(u.quantity),
+            "basis": str(u.basis),
+            "proceeds": str(u.proceeds),
+            "gain": str(u.gain),
+            "term": u.term,
+        }
+        for u in disposal.lots
+    ]
+
+
 def _store(run: AccountingRun, classified: ClassifiedEvents, result: EngineResult, days) -> None:
     with transaction.atomic():
-        LotRow.objects.bulk_create(
-            LotRow(
-                run=run,
-                lot_id=lot.lot_id,
-                asset=lot.asset,
-                wallet=lot.wallet,
-                acquired=lot.acquired,
-                quantity=lot.quantity,
-                cost_basis=lot.cost_basis,
-                source=lot.source,
-            )
-            for lot in result.open_lots
+        bulk_insert(
+            LotRow,
+            ("run", "lot_id", "asset", "wallet", "acquired", "quantity", "cost_basis", "source"),
+            (
+                (
+                    run.pk,
+                    x.lot_id,
+                    x.asset,
+                    x.wallet,
+                    x.acquired,
+                    x.quantity,
+                    x.cost_basis,
+                    x.source,
+                )
+                for x in result.open_lots
+            ),
         )
-        DisposalRow.objects.bulk_create(
-            DisposalRow(
-                run=run,
-                event_id=d.event_id,
-                time=d.time,
-                tax_year=d.tax_year,
-                asset=d.asset,
-                wallet=d.wallet,
-                quantity=d.quantity,
-                proceeds=d.proceeds,
-                basis=d.basis,
-                gain=d.gain,
-                term=d.term,
-                reason=d.reason,
-                proceeds_source=d.proceeds_source,
-                lots=[
-                    {
-                        "lot_id": u.lot_id,
-                        "acquired": u.acquired.isoformat() if u.acquired else None,
-                        "quantity": str(u.quantity),
-                        "basis": str(u.basis),
-                        "proceeds": str(u.proceeds),
-                        "gain": str(u.gain),
-                        "term": u.term,
-                    }
-                    for u in d.lots
-                ],
-            )
-            for d in result.disposals
+        bulk_insert(
+            DisposalRow,
+            (
+                "run",
+                "event_id",
+                "time",
+                "tax_year",
+                "asset",
+                "wallet",
+                "quantity",
+                "proceeds",
+                "basis",
+                "gain",
+                "term",
+                "reason",
+                "proceeds_source",
+                "lots",
+            ),
+            (
+                (
+                    run.pk,
+                    d.event_id,
+                    d.time,
+                    d.tax_year,
+                    d.asset,
+                    d.wallet,
+                    d.quantity,
+                    d.proceeds,
+                    d.basis,
+                    d.gain,
+                    d.term,
+                    d.reason,
+                    d.proceeds_source,
+                    _lot_uses(d),
+                )
+                for d in result.disposals
+            ),
         )
-        IncomeRow.objects.bulk_create(
-            IncomeRow(
-                run=run,
-                event_id=i.event_id,
-                time=i.time,
-                tax_year=i.tax_year,
-                asset=i.asset,
-                quantity=i.quantity,
-                value=i.value,
-                income_type=i.income_type,
-                taxable=i.taxable,
-                source=i.source,
-            )
-            for i in result.income
+        bulk_insert(
+            IncomeRow,
+            (
+                "run",
+                "event_id",
+                "time",
+                "tax_year",
+                "asset",
+                "quantity",
+                "value",
+                "income_type",
+                "taxable",
+                "source",
+            ),
+            (
+                (
+                    run.pk,
+                    i.event_id,
+                    i.time,
+                    i.tax_year,
+                    i.asset,
+                    i.quantity,
+                    i.value,
+                    i.income_type,
+                    i.taxable,
+                    i.source,
+                )
+                for i in result.income
+            ),
         )
-        YearResult.objects.bulk_create(
-            YearResult(run=run, year=year, summary=summarise_tax_year(result, year))
-            for year in sorted(result.years)
+        bulk_insert(
+            YearResult,
+            ("run", "year", "summary"),
+            ((run.pk, year, summarise_tax_year(result, year)) for year in sorted(result.years)),
         )
         # A day with a holding that has no price yet (today's candle is still open) has no
         # value: leaving it out is honest, showing it as a drop to zero is not.
-        DailyValue.objects.bulk_create(
-            DailyValue(run=run, date=day, value=value)
-            for day, value, missing in days
-            if not missing
+        bulk_insert(
+            DailyValue,
+            ("run", "date", "value"),
+            ((run.pk, day, value) for day, value, missing in days if not missing),
         )
         AccountingRun.objects.filter(pk=run.pk).update(
             state=AccountingRun.State.SUCCEEDED,

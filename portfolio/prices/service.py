@@ -15,7 +15,7 @@ public client paces itself to Kraken's public limit (about one call per second).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -82,6 +82,15 @@ class _PairCache:
         return value, f"weekly VWAP, week of {bar.time:%Y-%m-%d}"
 
 
+def pair_table(pairs: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    """{(base, quote): pair_id} from (pair_id, base, quote); dark-pool pairs left out."""
+    table: dict[tuple[str, str], str] = {}
+    for pair_id, base, quote in sorted(pairs):
+        if not pair_id.endswith(".d"):
+            table.setdefault((base, quote), pair_id)
+    return table
+
+
 class PriceService:
     """A PriceSource over Kraken's public data. `coarse=True` (for charts) settles for the
     weekly bar where no daily bar is available, instead of a Trades call per day."""
@@ -92,11 +101,14 @@ class PriceService:
         public: KrakenPublicClient,
         now: Callable[[], datetime] = timezone.now,
         coarse: bool = False,
+        pairs: dict[tuple[str, str], str] | None = None,
     ) -> None:
         self._public = public
         self._now = now
         self.coarse = coarse
-        self._pairs: dict[tuple[str, str], str] | None = None
+        # Pairs already synced from AssetPairs spare the call, so a rebuild with every price
+        # cached needs no network at all.
+        self._pairs: dict[tuple[str, str], str] | None = pairs or None
         self._cache: dict[str, _PairCache] = {}
         self._fetched: set[tuple[str, int]] = set()
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str]] = {}
@@ -104,11 +116,10 @@ class PriceService:
     def pairs(self) -> dict[tuple[str, str], str]:
         """Tradable pairs by (base, quote) in normalised codes; dark-pool pairs left out."""
         if self._pairs is None:
-            table = {}
-            for pair_id, pair in self._public.asset_pairs().items():
-                if not pair_id.endswith(".d"):
-                    table.setdefault((pair.base, pair.quote), pair_id)
-            self._pairs = table
+            self._pairs = pair_table(
+                (pair_id, pair.base, pair.quote)
+                for pair_id, pair in self._public.asset_pairs().items()
+            )
         return self._pairs
 
     def route(self, asset: str, quote: str) -> Route | None:

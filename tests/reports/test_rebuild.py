@@ -125,3 +125,18 @@ def test_us_accounts_are_kept_wallet_by_wallet_per_connection(simulator):
         "futures",
     }
     assert {p["code"] for p in run.problems}.isdisjoint({"universal_method"})
+
+
+def test_a_rebuild_with_every_price_cached_needs_no_network(synced):
+    from accounts.models import KrakenConnection
+
+    _account, connection = synced
+    first = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False)
+    # Kraken unreachable: nothing listens on port 9
+    KrakenConnection.objects.filter(pk=connection.pk).update(api_url="http://127.0.0.1:9")
+    again = accounting_rebuild(user=connection.user, as_of=AS_OF, daily_values=False, force=True)
+    assert again.pk != first.pk
+    assert again.state == AccountingRun.State.SUCCEEDED
+    assert list(
+        again.disposals.values_list("gain", flat=True).order_by("time", "event_id")
+    ) == list(first.disposals.values_list("gain", flat=True).order_by("time", "event_id"))
