@@ -69,6 +69,8 @@ class SimulatorProcess:
             str(seed),
             "--tier",
             "pro",
+            "--mix",
+            "trader",
         ]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         self.values: dict[str, str] = {}

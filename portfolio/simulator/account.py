@@ -150,6 +150,7 @@ class SimAccount:
         speed: float,
         nonce_window: int,
         lock: threading.RLock,
+        mix: str = "default",
     ) -> None:
         if tier not in TIERS:
             raise ValueError(f"unknown tier {tier!r}; known: {sorted(TIERS)}")
@@ -164,7 +165,7 @@ class SimAccount:
         self._lock = lock
         self.truth = Truth()
         self._generator = Generator(seed=seed, market=market, truth=self.truth)
-        self._generator.generate(size=size)
+        self._generator.generate(size=size, mix=mix)
         self.views = AccountViews(self.truth)
         self.nonces = NonceTracker(window=nonce_window)
         self.counter = spot_counter(tier, speed)

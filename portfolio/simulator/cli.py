@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", type=int, default=2000, help="approximate ledger entries")
+    parser.add_argument(
+        "--mix",
+        choices=["default", "trader"],
+        default="default",
+        help="account activity: a varied account, or an active trader (mostly trades)",
+    )
     parser.add_argument("--tier", choices=sorted(TIERS), default="pro")
     parser.add_argument("--speed", type=float, default=1.0)
     parser.add_argument("--fault-rate", dest="fault_rate", type=float, default=0.0)
@@ -41,7 +47,12 @@ def build_server(options: Mapping[str, Any]) -> tuple[SimulatorServer, dict[str,
         seed=options["seed"],
         nonce_window=options.get("nonce_window") or 0,
     )
-    account = server.add_account(seed=options["seed"], size=options["size"], tier=options["tier"])
+    account = server.add_account(
+        seed=options["seed"],
+        size=options["size"],
+        tier=options["tier"],
+        mix=options.get("mix", "default"),
+    )
     lines = {
         "SIM_BASE_URL": server.base_url,
         "SIM_FUTURES_BASE_URL": server.futures_base_url,

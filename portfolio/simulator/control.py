@@ -5,7 +5,8 @@ GET  /_sim/counters                     the counters snapshot (see ``Counters.sn
 POST /_sim/counters/reset               zero every counter
 POST /_sim/faults                       {"rate", "kinds", "slow_seconds", "clear",
                                          "fail_next": {"kind", "count", "endpoint"}}
-POST /_sim/accounts                     {"seed", "size", "tier", "permissions"} -> credentials
+POST /_sim/accounts                     {"seed", "size", "tier", "permissions", "mix"}
+                                        -> credentials
 POST /_sim/accounts/<spot key>/append   {"n"} -> {"appended", "ledger_count"}
 """
 
@@ -59,6 +60,7 @@ def _route(sim: SimulatorServer, request: Request) -> Reply:
             size=int(body.get("size", 1000)),
             tier=str(body.get("tier", "pro")),
             permissions=body.get("permissions"),
+            mix=str(body.get("mix", "default")),
         )
         return Reply(body=to_json(account.credentials()))
     if method == "POST" and path.startswith("/_sim/accounts/") and path.endswith("/append"):

@@ -125,7 +125,14 @@ class Generator:
             action()
 
     # -- the event loop -----------------------------------------------------------------------
-    def generate(self, *, size: int, start: int = HISTORY_START, end: int = HISTORY_END) -> None:
+    def generate(
+        self,
+        *,
+        size: int,
+        start: int = HISTORY_START,
+        end: int = HISTORY_END,
+        mix: str = "default",
+    ) -> None:
         """Fill an empty account with about ``size`` ledger rows between ``start`` and ``end``."""
         from . import spot_events
 
@@ -138,7 +145,7 @@ class Generator:
             missing = size - len(self.truth.ledgers)
             stop = min(max(loop_end, self.now + DAY * TICKS), end - 3 * 3600 * TICKS)
             times = self._times(math.ceil(missing / ROWS_PER_EVENT) + 1, self.now + 1, stop)
-            self._loop(times, size, spot_events.weights(append=False))
+            self._loop(times, size, spot_events.weights(append=False, mix=mix))
         self._drain(None)
         spot_events.finalize(self)
 

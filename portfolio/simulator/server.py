@@ -162,8 +162,15 @@ class SimulatorServer:
 
     # -- accounts, faults, counters -----------------------------------------------------------
     def add_account(
-        self, *, seed: int, size: int, tier: str = "pro", permissions: Any = None
+        self,
+        *,
+        seed: int,
+        size: int,
+        tier: str = "pro",
+        permissions: Any = None,
+        mix: str = "default",
     ) -> SimAccount:
+        """A new account; `mix` "trader" makes nearly every ledger row a trade leg."""
         with self.lock:
             account = SimAccount(
                 index=len(self._spot_keys),
@@ -175,6 +182,7 @@ class SimulatorServer:
                 speed=self.speed,
                 nonce_window=self.nonce_window,
                 lock=self.lock,
+                mix=mix,
             )
             self._spot_keys[account.spot_key] = account
             self._futures_keys[account.futures_key] = account

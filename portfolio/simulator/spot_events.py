@@ -315,10 +315,34 @@ _APPEND_EXCLUDED = {
 SINGLE_ROW = (deposit_fiat, deposit_crypto)
 
 
-def weights(*, append: bool) -> dict[str, float]:
+# An active trader's account: nearly every ledger row is a trade leg (benchmarks of large
+# trade histories); everything else still occurs so every code path is exercised.
+_TRADER_WEIGHTS = {
+    "trade": 1000,
+    "deposit_fiat": 4,
+    "deposit_crypto": 1,
+    "kfee_credit": 0.5,
+    "withdrawal": 2,
+    "instant_buy": 1,
+    "stake": 0.5,
+    "unstake": 0.25,
+    "staking_reward": 1,
+    "earn_allocate": 0.25,
+    "earn_deallocate": 0.1,
+    "earn_reward": 0.5,
+    "margin_open": 0.5,
+    "futures_transfer": 0.5,
+    "futures_fill": 1,
+    "futures_funding": 0.5,
+}
+MIXES = {"default": _WEIGHTS, "trader": _TRADER_WEIGHTS}
+
+
+def weights(*, append: bool, mix: str = "default") -> dict[str, float]:
+    table = MIXES[mix]
     if not append:
-        return dict(_WEIGHTS)
-    return {k: v for k, v in _WEIGHTS.items() if k not in _APPEND_EXCLUDED}
+        return dict(table)
+    return {k: v for k, v in table.items() if k not in _APPEND_EXCLUDED}
 
 
 def finalize(g: Generator) -> None:

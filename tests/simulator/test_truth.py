@@ -184,3 +184,20 @@ def test_another_seed_gives_other_data() -> None:
 def test_size_is_the_approximate_number_of_ledger_entries() -> None:
     truth = _generate(5, 3000)
     assert 3000 <= len(truth.ledgers) <= 3060
+
+
+def test_the_trader_mix_is_almost_all_trades_and_still_balances():
+    from portfolio.simulator.server import SimulatorServer
+
+    server = SimulatorServer()
+    account = server.add_account(seed=9, size=4000, mix="trader")
+    again = server.add_account(seed=9, size=4000, mix="trader")
+    ledgers = account.truth.ledgers
+    trade_rows = sum(1 for row in ledgers if row.type == "trade")
+    assert trade_rows / len(ledgers) > 0.95
+    assert len(account.truth.trades) > 0.45 * len(ledgers)  # two legs a trade, a few KFEE rows
+    assert [row.id for row in again.truth.ledgers] == [row.id for row in ledgers]
+    running: dict[str, Decimal] = {}
+    for row in ledgers:
+        running[row.asset] = running.get(row.asset, Decimal(0)) + row.amount - row.fee
+        assert row.balance == running[row.asset]
