@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from portfolio.models import SyncRun, SyncTrigger
+from portfolio.simulator.server import SimulatorServer
 from portfolio.sync.pipeline import sync_run_execute
 from portfolio.sync.runs import sync_request
 from tests.factories import UserFactory, make_connection
@@ -34,3 +37,21 @@ def sync(connection) -> SyncRun:
     run, _ = sync_request(connection=connection, trigger=SyncTrigger.COMMAND, full=False)
     sync_run_execute(run_id=run.pk)
     return SyncRun.objects.get(pk=run.pk)
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    """One simulator for a test folder (import this fixture in its conftest)."""
+    server = SimulatorServer(speed=SPEED, seed=23).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fast_public_calls(settings, tmp_path):
+    """Public calls paced for the simulator's speed; shared state in the test's own folder."""
+    settings.KRAKEN_PUBLIC_RATE = "1000"
+    settings.KRAKEN_RETRY_BASE_DELAY = 0.005
+    if not settings.REDIS_URL:
+        settings.KRAKEN_STATE_DIR = tmp_path / "kraken-state"
+    return settings

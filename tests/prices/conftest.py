@@ -1,20 +1,8 @@
 import pytest
 
-from portfolio.simulator.server import SimulatorServer
-from tests.simulated import SPEED
-
-
-@pytest.fixture(scope="session")
-def simulator():
-    server = SimulatorServer(speed=SPEED, seed=29).start()
-    yield server
-    server.stop()
+from tests.simulated import fast_public_calls, simulator  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture(autouse=True)
-def fast_public_calls(settings, tmp_path):
-    settings.KRAKEN_PUBLIC_RATE = "1000"
-    settings.KRAKEN_RETRY_BASE_DELAY = 0.005
-    if not settings.REDIS_URL:
-        settings.KRAKEN_STATE_DIR = tmp_path / "kraken-state"
-    return settings
+def _paced(fast_public_calls):  # noqa: F811
+    return fast_public_calls
