@@ -27,7 +27,9 @@ each has ``tax_year_period(year) -> (start, end)``, end exclusive).
 ``EngineResult`` holds ``open_lots``, ``disposals`` (each with the lots it consumed, proceeds and
 their source, basis, gain, term), ``income``, ``fees``, ``removals`` (withdrawn lots), ``problems``
 (shortfalls, missing prices, unknown basis: never a crash), ``years`` (``YearSummary`` per tax year)
-and ``pnl`` (realized and unrealized per asset; unrealized needs ``prices``).
+and ``pnl`` (realized and unrealized per asset; unrealized needs ``prices``). ``disposals``,
+``income`` and ``fees`` are read-only sequences (``tables.Records``) that iterate, index, compare
+and concatenate like the tuples of records they stand for; the records are built on access.
 
 Example::
 

@@ -14,6 +14,10 @@ Rule implemented: lot accounting under the chosen method (``books.METHODS``) and
   conservative rule: no loss is invented, the full proceeds are a gain.
 * Events after ``as_of`` are ignored (no hidden clock). Arithmetic runs in a fixed decimal context
   (28 digits, ROUND_HALF_EVEN), independent of the caller's.
+* Methods without look-ahead (FIFO, LIFO, HIFO, AVERAGE without the superficial-loss rule) plan
+  and match each event in one loop (``streaming``); UK matching and the Canadian rule plan every
+  event first, then run. Yearly sums are added up every few thousand events (``totals``), and the
+  records are kept as flat lists of fields read through ``tables.Records``.
 * Incremental rebuilds: ``result.checkpoint()`` captures the open lots at ``as_of``; a later
   ``compute(new_events, ..., opening=checkpoint)`` continues from it. Valid for FIFO, LIFO, HIFO and
   AVERAGE without the superficial-loss rule; UK matching and the Canadian rule look 30 days ahead,
@@ -30,16 +34,17 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from itertools import islice
 from operator import attrgetter, lt
 
-from portfolio.accounting.books import Method
+from portfolio.accounting.books import METHODS, Method
 from portfolio.accounting.events import KIND_RANK, Event
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
 from portfolio.accounting.planning import Planner
-from portfolio.accounting.results import (
-    Checkpoint,
-    EngineResult,
-)
+from portfolio.accounting.results import Checkpoint, EngineResult, FeeRecord, IncomeRecord
 from portfolio.accounting.runner import Runner
+from portfolio.accounting.streaming import plan_and_run, plan_fast
 from portfolio.accounting.summary import asset_pnl, yearly_summaries
+from portfolio.accounting.tables import RECORD_WIDTH, disposal_records, plain_records
+from portfolio.accounting.totals import RunningTotals
+from portfolio.accounting.uk_matching import DayGroups
 from portfolio.accounting.valuation import PriceSource, Valuer
 
 ZERO = Decimal(0)
@@ -102,13 +107,37 @@ def _compute(
     with localcontext(ENGINE_CONTEXT):
         ordered = order_events(events, as_of)
         valuer = Valuer(base_currency, prices)
-        planner = Planner(jur, valuer)
-        planner.plan(ordered)
-        runner = Runner(jur, method, per_wallet, planner.ops)
-        if opening is not None:
-            runner.seed(_checked_opening(opening, ordered, jur, method, base_currency, per_wallet))
-        runner.run()
-        return _assemble(jur, method, base_currency, per_wallet, as_of, valuer, planner, runner)
+        settings = (jur, method, base_currency, per_wallet)
+        sums = RunningTotals(jur.has_term)  # fed by the loops below, a chunk at a time
+        lookahead = METHODS[method].uk_prematch or jur.superficial_loss
+        if lookahead:  # the rules look 30 days ahead: plan everything, then run
+            planner = Planner(jur, valuer)
+            days_of = DayGroups() if METHODS[method].uk_prematch else None
+
+            def planned() -> None:
+                sums.update([], [], planner.income, planner.fees)
+                if days_of is not None:  # UK days, grouped while the ops are in the cache
+                    days_of.update(planner.ops)
+
+            plan_fast(ordered, planner, planned)
+            runner = Runner(jur, method, per_wallet, planner.ops, days_of)
+            if opening is not None:
+                runner.seed(_checked_opening(opening, ordered, *settings))
+        else:  # one loop: each operation goes to the books as soon as it is planned
+            runner = Runner(jur, method, per_wallet, [])
+            if opening is not None:
+                runner.seed(_checked_opening(opening, ordered, *settings))
+            planner = Planner(jur, valuer, stream=runner.feed())
+
+        def tick() -> None:
+            sums.update(runner.disposals, runner.uses, planner.income, planner.fees)
+
+        if lookahead:
+            runner.run(tick)
+        else:
+            plan_and_run(ordered, planner, runner, tick)
+        return _assemble(jur, method, base_currency, per_wallet, as_of, valuer, planner, runner,
+                         sums)  # fmt: skip
 
 
 def order_events(events: Iterable[Event], as_of: datetime) -> list[Event]:
@@ -162,12 +191,13 @@ def _assemble(
     valuer: Valuer,
     planner: Planner,
     runner: Runner,
+    sums: RunningTotals,
 ) -> EngineResult:
+    sums.update(runner.disposals, runner.uses, planner.income, planner.fees)  # the last records
     open_lots = tuple(runner.open_lots())
-    disposals = tuple(runner.disposals)
     problems = planner.problems + runner.problems
-    pnl = asset_pnl(open_lots, disposals, as_of, valuer, problems)
-    years = yearly_summaries(jur, disposals, planner.income, planner.fees)
+    pnl = asset_pnl(open_lots, sums.realized, as_of, valuer, problems)
+    years = yearly_summaries(jur, sums)
     return EngineResult(
         method.value,
         jur.code,
@@ -175,9 +205,9 @@ def _assemble(
         per_wallet,
         as_of,
         open_lots,
-        disposals,
-        tuple(planner.income),
-        tuple(planner.fees),
+        disposal_records(runner.disposals, runner.uses),
+        plain_records(planner.income, RECORD_WIDTH, IncomeRecord),
+        plain_records(planner.fees, RECORD_WIDTH, FeeRecord),
         tuple(runner.removals),
         tuple(problems),
         years,

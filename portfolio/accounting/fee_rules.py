@@ -15,13 +15,15 @@ Rules implemented (tax_rules.md 1.1, 2.1, 3.1, 4.1):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from portfolio.accounting.events import Event, Leg
 from portfolio.accounting.jurisdictions.base import Jurisdiction
-from portfolio.accounting.ops import DISP, OUT, Op, make
-from portfolio.accounting.results import FeeRecord, IncomeRecord, Problem
+from portfolio.accounting.ops import DISP, OUT, Op
+from portfolio.accounting.results import Problem
 from portfolio.accounting.valuation import KFEE, PriceNotFound, Valued, Valuer, is_cash
 
 ZERO = Decimal(0)
@@ -30,11 +32,17 @@ ZERO = Decimal(0)
 class FeeRules:
     """State and helpers the planner's event handlers share."""
 
-    def __init__(self, jur: Jurisdiction, valuer: Valuer) -> None:
+    def __init__(
+        self, jur: Jurisdiction, valuer: Valuer, stream: Callable[[Op], None] | None = None
+    ) -> None:
         self.jur, self.valuer, self.base = jur, valuer, valuer.base
         self.ops: list[Op] = []
-        self.income: list[IncomeRecord] = []
-        self.fees: list[FeeRecord] = []
+        #: Where planned operations go: ``ops``, or straight into the pass when it needs no
+        #: look-ahead (no list of a million operations, each used while still in the CPU cache).
+        self.emit: Callable[[Op], None] = self.ops.append if stream is None else stream
+        #: ``IncomeRecord`` and ``FeeRecord`` fields as flat lists (``tables``).
+        self.income: list[Any] = []
+        self.fees: list[Any] = []
         self.problems: list[Problem] = []
         self._years: dict[date, int] = {}
         self._reduce = jur.fee_reduces_proceeds
@@ -82,10 +90,8 @@ class FeeRules:
             year = self._years.get(day)
             if year is None:
                 year = self._year(day)
-            self.fees.append(
-                make(FeeRecord, (event.event_id, event.time, day, year, leg.asset,
-                                 leg.quantity, leg.quantity, "leg", purpose, treatment))
-            )  # fmt: skip
+            self.fees += (event.event_id, event.time, day, year, leg.asset, leg.quantity,
+                          leg.quantity, "leg", purpose, treatment)  # fmt: skip
             return leg.quantity
         return self._fee_legs(event, day, fees, purpose, treatment)
 
@@ -108,7 +114,7 @@ class FeeRules:
             self._fee_record(
                 event, day, leg, valued, purpose, treatment + "; paid in crypto: disposal"
             )
-            self.ops.append(
+            self.emit(
                 Op(DISP, event.time, day, leg.asset, event.wallet, leg.quantity, valued.amount,
                    f"{event.event_id}:fee{n}", valued.source, reason="fee")
             )  # fmt: skip
@@ -117,10 +123,8 @@ class FeeRules:
     def _fee_record(
         self, event: Event, day: date, leg: Leg, valued: Valued, purpose: str, treatment: str
     ) -> None:
-        self.fees.append(
-            FeeRecord(event.event_id, event.time, day, self._year(day), leg.asset, leg.quantity,
-                      valued.amount, valued.source, purpose, treatment)
-        )  # fmt: skip
+        self.fees += (event.event_id, event.time, day, self._year(day), leg.asset, leg.quantity,
+                      valued.amount, valued.source, purpose, treatment)  # fmt: skip
 
     def _network_fees(self, event: Event, day: date, fees: tuple[Leg, ...], purpose: str) -> None:
         """Fees of moves: per ``network_fee_is_disposal``, a disposal or a non-taxable reduction."""
@@ -132,7 +136,7 @@ class FeeRules:
             treatment = "network fee: holding reduced, not a disposal"
             self._fee_record(event, day, leg, valued, purpose, treatment)
             if not is_cash(leg.asset):
-                self.ops.append(
+                self.emit(
                     Op(OUT, event.time, day, leg.asset, event.wallet, leg.quantity, ZERO,
                        f"{event.event_id}:fee{n}", "", reason="fee")
                 )  # fmt: skip

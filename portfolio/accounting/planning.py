@@ -23,8 +23,10 @@ Rules implemented (with their sources in tax_rules.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from portfolio.accounting.events import (
     Acquisition,
@@ -42,7 +44,7 @@ from portfolio.accounting.fee_rules import FeeRules
 from portfolio.accounting.jurisdictions.base import Jurisdiction
 from portfolio.accounting.localdates import LocalDates
 from portfolio.accounting.ops import ACQ, DEP, DISP, MARGIN, MOVE, OUT, Op, make
-from portfolio.accounting.results import IncomeRecord, Problem
+from portfolio.accounting.results import Problem
 from portfolio.accounting.valuation import Valued, Valuer, is_cash
 
 ZERO = Decimal(0)
@@ -52,9 +54,16 @@ __all__ = ["ACQ", "DEP", "DISP", "MARGIN", "MOVE", "OUT", "Op", "Planner"]
 class Planner(FeeRules):
     """Values each event once and emits ``Op``s, income and fee records, and problems."""
 
-    def __init__(self, jur: Jurisdiction, valuer: Valuer) -> None:
-        super().__init__(jur, valuer)
-        self._handlers = {
+    def __init__(
+        self, jur: Jurisdiction, valuer: Valuer, stream: Callable[[Op], None] | None = None
+    ) -> None:
+        super().__init__(jur, valuer, stream)
+        self._tz = jur.tz
+        self.local_date = LocalDates(jur.tz)
+
+    def handlers(self) -> dict[type, Callable[[Any, date], None]]:
+        """The handler of each event type (a fresh table: kept on self it would be a cycle)."""
+        return {
             Acquisition: self._acquisition,
             Disposal: self._disposal,
             Income: self._income,
@@ -64,13 +73,11 @@ class Planner(FeeRules):
             Transfer: self._transfer,
             Margin: self._margin,
         }
-        self._tz = jur.tz
-        self.local_date = LocalDates(jur.tz)
 
     def plan(self, events: list[Event]) -> None:
-        handlers, local_date = self._handlers, self.local_date
+        handlers, local_date = self.handlers(), self.local_date
         for event in events:
-            handlers[type(event)](event, local_date(event.time))  # type: ignore[operator]
+            handlers[type(event)](event, local_date(event.time))
 
     # -- handlers ----------------------------------------------------------------------------
     def _acquisition(self, e: Acquisition, day: date) -> None:
@@ -79,7 +86,7 @@ class Planner(FeeRules):
             cost = Valued(paid.quantity, "leg") if is_cash(e.asset) else None
             if cost is None:  # the common trade, kept lean: no Valued, a C-built Op
                 fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis")
-                self.ops.append(
+                self.emit(
                     make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity,
                               paid.quantity + fees, e.event_id, "leg", ZERO, None, ""))
                 )  # fmt: skip
@@ -95,7 +102,7 @@ class Planner(FeeRules):
             )
         fees = self._fees_of(e, day, e.fees, "acquisition", "added to basis")
         if not is_cash(e.asset):
-            self.ops.append(
+            self.emit(
                 make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity, cost.amount + fees,
                           e.event_id, cost.source, ZERO, None, ""))
             )  # fmt: skip
@@ -117,7 +124,7 @@ class Planner(FeeRules):
         if is_cash(e.asset):
             return
         amount, costs = (proceeds.amount - fees, ZERO) if reduce else (proceeds.amount, fees)
-        self.ops.append(
+        self.emit(
             make(Op, (DISP, e.time, day, e.asset, e.wallet, e.quantity, amount, e.event_id,
                       proceeds.source, costs, None, e.reason))
         )  # fmt: skip
@@ -129,14 +136,12 @@ class Planner(FeeRules):
             else self.value(e.asset, e.quantity, e.time, e.event_id)
         )
         taxable = self.jur.airdrop_is_income or e.income_type not in ("airdrop", "fork")
-        self.income.append(
-            make(IncomeRecord, (e.event_id, e.time, day, self._year(day), e.asset, e.quantity,
-                                valued.amount, valued.source, e.income_type, taxable))
-        )  # fmt: skip
+        self.income += (e.event_id, e.time, day, self._year(day), e.asset, e.quantity,
+                        valued.amount, valued.source, e.income_type, taxable)  # fmt: skip
         if not is_cash(e.asset):
             cost = valued.amount if taxable else ZERO
             source = valued.source if taxable else "not income: zero cost"
-            self.ops.append(
+            self.emit(
                 make(Op, (ACQ, e.time, day, e.asset, e.wallet, e.quantity, cost, e.event_id,
                           source, ZERO, None, ""))
             )  # fmt: skip
@@ -162,7 +167,7 @@ class Planner(FeeRules):
             )
         acquired = e.acquired or e.time
         acq_date = day if acquired is e.time else self.local_date(acquired)
-        self.ops.append(
+        self.emit(
             Op(
                 DEP,
                 e.time,
@@ -182,7 +187,7 @@ class Planner(FeeRules):
         if e.fees:
             self._network_fees(e, day, e.fees, "withdrawal")
         if not is_cash(e.asset):
-            self.ops.append(
+            self.emit(
                 Op(
                     OUT,
                     e.time,
@@ -201,7 +206,7 @@ class Planner(FeeRules):
         if e.fees:
             self._network_fees(e, day, e.fees, "transfer")
         if not is_cash(e.asset) and e.from_wallet != e.to_wallet:
-            self.ops.append(
+            self.emit(
                 make(Op, (MOVE, e.time, day, e.asset, e.from_wallet, e.quantity, ZERO,
                           e.event_id, "", ZERO, e.to_wallet, ""))
             )  # fmt: skip
@@ -213,7 +218,7 @@ class Planner(FeeRules):
             return
         valued = self.value(e.asset, abs(e.amount), e.time, e.event_id)
         signed = valued.amount if e.amount > ZERO else -valued.amount
-        self.ops.append(
+        self.emit(
             Op(
                 MARGIN,
                 e.time,
@@ -230,7 +235,7 @@ class Planner(FeeRules):
         if is_cash(e.asset):
             return
         code = ACQ if e.amount > ZERO else DISP
-        self.ops.append(
+        self.emit(
             Op(
                 code,
                 e.time,

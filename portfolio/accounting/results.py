@@ -13,6 +13,7 @@ rest are frozen dataclasses.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -170,9 +171,10 @@ class EngineResult:
     per_wallet: bool
     as_of: datetime
     open_lots: tuple[OpenLot, ...]
-    disposals: tuple[DisposalRecord, ...]
-    income: tuple[IncomeRecord, ...]
-    fees: tuple[FeeRecord, ...]
+    #: Read-only sequences (``tables.Records``): equal to tuples of the records, built on access.
+    disposals: Sequence[DisposalRecord]
+    income: Sequence[IncomeRecord]
+    fees: Sequence[FeeRecord]
     removals: tuple[RemovalRecord, ...]
     problems: tuple[Problem, ...]
     years: dict[int, YearSummary] = field(default_factory=dict)

@@ -11,42 +11,53 @@ superficial-loss rule (``superficial``); the denied part is added to the pool.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from portfolio.accounting.books import METHODS, Book, Lot, Method, Piece
 from portfolio.accounting.jurisdictions import Jurisdiction, anniversary
-from portfolio.accounting.ops import make
 from portfolio.accounting.planning import Op
 from portfolio.accounting.results import (
     Checkpoint,
-    DisposalRecord,
     LotUse,
     OpenLot,
     Problem,
     RemovalRecord,
 )
 from portfolio.accounting.superficial import SuperficialLossRule
-from portfolio.accounting.uk_matching import UkPlan, prematch
+from portfolio.accounting.uk_matching import DayGroups, UkPlan, prematch
 
 ZERO = Decimal(0)
 #: Shares of proceeds and costs split over lots are rounded to 1e-12 so that they sum exactly.
 SPLIT_EXPONENT = Decimal("1e-12")
+#: Operations (or events) between two ``tick``s: the engine adds up the records made in between
+#: while they are still in the CPU cache (``totals.RunningTotals``).
+CHUNK = 2048
 
 
 class Runner:
     """The chronological pass over planned operations."""
 
-    def __init__(self, jur: Jurisdiction, method: Method, per_wallet: bool, ops: list[Op]) -> None:
-        self.jur, self.ops = jur, ops
+    def __init__(
+        self,
+        jur: Jurisdiction,
+        method: Method,
+        per_wallet: bool,
+        ops: list[Op],
+        days_of: DayGroups | None = None,
+    ) -> None:
+        self.jur, self.ops, self.has_term = jur, ops, jur.has_term
         self.new_book = METHODS[method].new_book
-        self.uk: UkPlan | None = prematch(ops) if METHODS[method].uk_prematch else None
+        self.uk: UkPlan | None = prematch(ops, days_of) if METHODS[method].uk_prematch else None
         self.per_wallet = per_wallet and self.uk is None and not jur.superficial_loss
         self.superficial = SuperficialLossRule(ops) if jur.superficial_loss else None
         self.books: dict[tuple[str, str], Book] = {}
         self.pending_cost: dict[str, Decimal] = {}
-        self.disposals: list[DisposalRecord] = []
+        #: Result records as flat lists of fields (``tables``): disposals and their lot pieces.
+        self.disposals: list[Any] = []
+        self.uses: list[Any] = []
         self.removals: list[RemovalRecord] = []
         self.problems: list[Problem] = []
         self._late_universal = False
@@ -71,17 +82,27 @@ class Runner:
                 Lot(lot.lot_id, lot.acquired, acq_date, lot.quantity, lot.cost_basis, lot.source)
             )
 
-    def run(self) -> None:
-        handlers = (
-            self._acquire,
-            self._deposit,
-            self._dispose,
-            self._move,
-            self._remove,
-            self._margin,
-        )
-        for index, op in enumerate(self.ops):
-            handlers[op.code](index, op)
+    def _handlers(self) -> tuple[Callable[[int, Op], None], ...]:
+        return (self._acquire, self._deposit, self._dispose, self._move, self._remove, self._margin)
+
+    def run(self, tick: Callable[[], object] | None = None) -> None:
+        """The pass over ``ops``; ``tick()`` after every ``CHUNK`` operations and at the end."""
+        handlers, ops, every = self._handlers(), self.ops, CHUNK
+        for begin in range(0, len(ops), every):
+            for index, op in enumerate(ops[begin : begin + every], begin):
+                handlers[op.code](index, op)
+            if tick is not None:
+                tick()
+
+    def feed(self) -> Callable[[Op], None]:
+        """Run one operation at a time as it is planned (no look-ahead: not for UK or CA)."""
+        assert self.uk is None and self.superficial is None
+        handlers = self._handlers()  # held by the closure, not by self: no reference cycle
+
+        def run_one(op: Op) -> None:
+            handlers[op.code](0, op)
+
+        return run_one
 
     def open_lots(self) -> Iterable[OpenLot]:
         for (asset, wallet), book in sorted(self.books.items()):
@@ -114,42 +135,47 @@ class Runner:
     def _take(self, op: Op, qty: Decimal, book: Book) -> list[Piece]:
         pieces, short = book.take(qty)
         if short:
-            self.problems.append(
-                Problem(
-                    "shortfall",
-                    op.asset,
-                    op.time,
-                    f"{op.reason or 'disposal'} of {op.qty} {op.asset} exceeds the holding "
-                    f"by {short}: zero basis used",
-                    short,
-                    op.event_id,
-                )
-            )
-            pieces.append(
-                (
-                    Lot(f"missing:{op.event_id}", None, None, short, ZERO, "missing history"),
-                    short,
-                    ZERO,
-                )
-            )
+            pieces.append(self._shortfall(op, short))
         return pieces
 
+    def _shortfall(self, op: Op, short: Decimal) -> Piece:
+        """Report what the book could not cover; the piece taking it at zero basis (``engine``)."""
+        self.problems.append(
+            Problem(
+                "shortfall",
+                op.asset,
+                op.time,
+                f"{op.reason or 'disposal'} of {op.qty} {op.asset} exceeds the holding "
+                f"by {short}: zero basis used",
+                short,
+                op.event_id,
+            )
+        )
+        missing = Lot(f"missing:{op.event_id}", None, None, short, ZERO, "missing history")
+        return missing, short, ZERO
+
     def _dispose(self, index: int, op: Op) -> None:
-        key = (op.asset, op.wallet if self.per_wallet else "all")
-        book = self.books.get(key) or self.book(op.asset, op.wallet)
-        if self.uk is None:
-            parts = self._take(op, op.qty, book)
-        else:
-            parts = [(self._uk_lot(rule, day), q, c) for rule, day, q, c in self.uk.matches[index]]
-            take = self.uk.pool_take[index]
+        uk = self.uk
+        if uk is None:
+            key = (op.asset, op.wallet if self.per_wallet else "all")
+            book = self.books.get(key) or self.book(op.asset, op.wallet)
+            parts, short = book.take(op.qty)  # self._take, inlined
+            if short:
+                parts.append(self._shortfall(op, short))
+        else:  # the pool's book is needed only for what the day and 30-day rules leave
+            stand_ins = self._uk_lots
+            parts = [
+                (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
+                for rule, day, q, c in uk.matches[index]
+            ]
+            take = uk.pool_take[index]
             if take > ZERO:
-                parts += self._take(op, take, book)
-        record = self._record(op, parts)
-        if self.superficial is not None and record.gain < ZERO:
-            record = self._superficial(op, record, book)
+                parts += self._take(op, take, self.book(op.asset, op.wallet))
+        at = self._record(op, parts)
+        if self.superficial is not None and self.disposals[at + 9] < ZERO:
+            self._superficial(op, at, self.book(op.asset, op.wallet))
         if self._warn_from is not None and op.date >= self._warn_from:
             self._warn_universal(op)
-        self.disposals.append(record)
 
     def _uk_lot(self, rule: str, day: date) -> Lot:
         """The read-only stand-in lot of a same-day or 30-day match, one per (rule, day)."""
@@ -171,44 +197,63 @@ class Runner:
     def _lot_name(self, lot: Lot, asset: str) -> str:
         return lot.lot_id if lot.lot_id != "pool" else self.pool_prefix + asset
 
-    def _record(self, op: Op, parts: list[Piece]) -> DisposalRecord:
-        proceeds, costs, total, sold = op.amount, op.costs, op.qty, op.date
-        has_term = self.jur.has_term
+    def _record(self, op: Op, parts: list[Piece]) -> int:
+        """Append the disposal's fields (``tables``); return where they start."""
+        proceeds, costs, sold = op.amount, op.costs, op.date
+        uses = self.uses
+        start = len(uses)
         if len(parts) == 1:  # the common case, kept lean
             lot, q, basis = parts[0]
-            term = self._term(lot.acq_date, sold) if has_term else "none"
+            term, acq = "none", lot.acq_date
+            if self.has_term:  # self._term, inlined
+                anniv = self._anniversaries.get(acq) if acq is not None else None
+                if anniv is None:
+                    term = self._term(acq, sold)
+                else:
+                    term = "long" if sold > anniv else "short"
             name = lot.lot_id if lot.lot_id != "pool" else self.pool_prefix + op.asset
-            gain = proceeds - basis - costs
-            uses: tuple[LotUse, ...] = (
-                make(LotUse, (name, lot.acquired, q, basis, proceeds, costs, gain, term)),
-            )
+            uses += (name, lot.acquired, q, basis, proceeds, costs, proceeds - basis - costs, term)
             basis_total = basis + costs
         else:
-            uses, basis_total = self._split(op, parts)
-            terms = {u.term for u in uses}
-            term = terms.pop() if len(terms) == 1 else ("mixed" if terms else "none")
+            term, basis_total = self._split(op, parts)
+        return self.add_disposal(op, term, basis_total, start)
+
+    def add_disposal(self, op: Op, term: str, basis_total: Decimal, start: int) -> int:
+        """Append a disposal whose pieces are ``uses[start:]``; return where its fields start."""
+        sold = op.date
         year = self._years.get(sold)
         if year is None:
             year = self._year(sold)
-        return make(DisposalRecord, (op.event_id, op.time, sold, year, op.asset, op.wallet, total,
-                                     proceeds, basis_total, proceeds - basis_total, term, uses,
-                                     op.reason or "sale", op.source, costs, ZERO))  # fmt: skip
+        disposals, proceeds = self.disposals, op.amount
+        at = len(disposals)
+        disposals += (op.event_id, op.time, sold, year, op.asset, op.wallet, op.qty, proceeds,
+                      basis_total, proceeds - basis_total, term, start, len(self.uses),
+                      op.reason or "sale", op.source, op.costs, ZERO)  # fmt: skip
+        return at
 
-    def _split(self, op: Op, parts: list[Piece]) -> tuple[tuple[LotUse, ...], Decimal]:
-        """Share proceeds and costs pro rata by quantity; the last piece takes the rest."""
+    def _split(self, op: Op, parts: list[Piece]) -> tuple[str, Decimal]:
+        """Share proceeds and costs pro rata by quantity; the last piece takes the rest.
+
+        Appends the pieces to ``uses``; returns the disposal's term and basis (costs included).
+        """
         proceeds, costs, total, sold, asset = op.amount, op.costs, op.qty, op.date, op.asset
-        has_term, uses, basis_total, term = self.jur.has_term, [], ZERO, "none"
-        anniversaries, prefix = self._anniversaries, self.pool_prefix
+        has_term, uses, basis_total, term = self.jur.has_term, self.uses, ZERO, "none"
+        anniversaries, prefix, terms = self._anniversaries, self.pool_prefix, set()
         unit_p, unit_c = proceeds / total, (costs / total if costs else ZERO)
         left_p, left_c, last = proceeds, costs, len(parts) - 1
+        if not costs and last > 0:
+            left_c = costs - ZERO  # what subtracting each piece's ZERO from it comes to
         for n, (lot, q, basis) in enumerate(parts):
             if n == last:
                 p, c = left_p, left_c
             else:  # fixed decimal places keep the remainder exact
                 p = (q * unit_p).quantize(SPLIT_EXPONENT)
                 left_p -= p
-                c = (q * unit_c).quantize(SPLIT_EXPONENT) if costs else ZERO
-                left_c -= c
+                if costs:
+                    c = (q * unit_c).quantize(SPLIT_EXPONENT)
+                    left_c -= c
+                else:
+                    c = ZERO
             if has_term:  # self._term, inlined
                 acq = lot.acq_date
                 if acq is None:
@@ -218,12 +263,12 @@ class Runner:
                     if anniv is None:
                         anniv = anniversaries[acq] = anniversary(acq)
                     term = "long" if sold > anniv else "short"
+            terms.add(term)
             name = lot.lot_id if lot.lot_id != "pool" else prefix + asset
-            uses.append(
-                make(LotUse, (name, lot.acquired, q, basis, p, c, p - basis - c, term))
-            )  # fmt: skip
+            uses += (name, lot.acquired, q, basis, p, c, p - basis - c, term)
             basis_total += basis
-        return tuple(uses), basis_total + costs
+        term = terms.pop() if len(terms) == 1 else ("mixed" if terms else "none")
+        return term, basis_total + costs
 
     def _year(self, day: date) -> int:
         year = self._years.get(day)
@@ -231,14 +276,17 @@ class Runner:
             year = self._years[day] = self.jur.tax_year_of(day)
         return year
 
-    def _superficial(self, op: Op, record: DisposalRecord, book: Book) -> DisposalRecord:
+    def _superficial(self, op: Op, at: int, book: Book) -> None:
+        """Deny a superficial loss: column (g) of the record at ``at`` in ``disposals``."""
         assert self.superficial is not None
-        denied = self.superficial.denied(op.asset, op.date, op.qty, -record.gain)
+        gain = self.disposals[at + 9]
+        denied = self.superficial.denied(op.asset, op.date, op.qty, -gain)
         if not denied:
-            return record
+            return
         if not book.add_cost(denied):
             self.pending_cost[op.asset] = self.pending_cost.get(op.asset, ZERO) + denied
-        return record._replace(adjustment=denied, gain=record.gain + denied)
+        self.disposals[at + 9] = gain + denied
+        self.disposals[at + 16] = denied
 
     def _warn_universal(self, op: Op) -> None:
         if not self._late_universal:
@@ -280,24 +328,9 @@ class Runner:
         )
 
     def _margin(self, index: int, op: Op) -> None:
-        value = op.amount
+        value, start = op.amount, len(self.uses)
         proceeds, basis = (value, ZERO) if value > ZERO else (ZERO, -value)
         term = "short" if self.jur.has_term else "none"
-        self.disposals.append(
-            DisposalRecord(
-                op.event_id,
-                op.time,
-                op.date,
-                self._year(op.date),
-                op.asset,
-                op.wallet,
-                op.qty,
-                proceeds,
-                basis,
-                value,
-                term,
-                (),
-                f"margin {op.reason}",
-                op.source,
-            )
-        )
+        self.disposals += (op.event_id, op.time, op.date, self._year(op.date), op.asset, op.wallet,
+                           op.qty, proceeds, basis, value, term, start, start,
+                           f"margin {op.reason}", op.source, ZERO, ZERO)  # fmt: skip

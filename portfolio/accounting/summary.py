@@ -18,7 +18,6 @@ Rules implemented:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -26,15 +25,13 @@ from typing import Any
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
 from portfolio.accounting.results import (
     AssetPnl,
-    DisposalRecord,
     EngineResult,
-    FeeRecord,
-    IncomeRecord,
     OpenLot,
     Problem,
     Totals,
     YearSummary,
 )
+from portfolio.accounting.totals import RunningTotals
 from portfolio.accounting.valuation import PriceNotFound, Valuer
 from portfolio.accounting.yearly_rules import YEAR_RULES
 
@@ -42,73 +39,14 @@ ZERO = Decimal(0)
 ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "UGX", "XOF"})
 
 
-def _add(
-    acc: dict[int, list[Any]], year: int, proceeds: Decimal, basis: Decimal, gain: Decimal, n: int
-) -> None:
-    row = acc.setdefault(year, [ZERO, ZERO, ZERO, 0])
-    row[0] += proceeds
-    row[1] += basis
-    row[2] += gain
-    row[3] += n
-
-
-def yearly_summaries(
-    jur: Jurisdiction,
-    disposals: Iterable[DisposalRecord],
-    income: Iterable[IncomeRecord],
-    fees: Iterable[FeeRecord],
-) -> dict[int, YearSummary]:
-    total: dict[int, list[Any]] = {}  # proceeds, basis, gain, count, gains, losses
-    terms: dict[str, dict[int, list[Any]]] = {"short": {}, "long": {}}
-    has_term = jur.has_term
-    for record in disposals:
-        row = total.get(record.tax_year)
-        if row is None:
-            row = total[record.tax_year] = [ZERO, ZERO, ZERO, 0, ZERO, ZERO]
-        gain = record.gain
-        row[0] += record.proceeds
-        row[1] += record.basis
-        row[2] += gain
-        row[3] += 1
-        if gain > ZERO:
-            row[4] += gain
-        elif gain < ZERO:
-            row[5] -= gain
-        if has_term:
-            _add_terms(terms, record)
-    inc: dict[int, list[Any]] = {}
-    for item in income:
-        if item.taxable:
-            _add(inc, item.tax_year, item.value, ZERO, ZERO, 1)
-    fee: dict[int, list[Any]] = {}
-    for fee_item in fees:
-        row = fee.get(fee_item.tax_year)
-        if row is None:
-            row = fee[fee_item.tax_year] = [ZERO, ZERO, ZERO, 0]
-        row[0] += fee_item.value
+def yearly_summaries(jur: Jurisdiction, sums: RunningTotals) -> dict[int, YearSummary]:
+    """A ``YearSummary`` per tax year from the running sums (``totals``) of every record."""
+    total, inc, fee = sums.total, sums.income, sums.fees
+    terms = {"short": sums.parts[0], "long": sums.parts[1]}
     return {
         year: _year(jur, year, total, terms, inc, fee)
         for year in sorted(set(total) | set(inc) | set(fee))
     }
-
-
-def _add_terms(terms: dict[str, dict[int, list[Any]]], record: DisposalRecord) -> None:
-    """Short/long totals from the lot pieces; a record counts once in each term it touches."""
-    year = record.tax_year
-    if not record.lots or record.term != "mixed":
-        _add(terms[record.term], year, record.proceeds, record.basis, record.gain, 1)
-        return
-    seen = set()
-    for use in record.lots:
-        _add(
-            terms[use.term],
-            year,
-            use.proceeds,
-            use.basis + use.costs,
-            use.gain,
-            0 if use.term in seen else 1,
-        )
-        seen.add(use.term)
 
 
 def _totals(acc: dict[int, list[Any]], year: int) -> Totals:
@@ -144,15 +82,13 @@ def _year(
 
 def asset_pnl(
     open_lots: tuple[OpenLot, ...],
-    disposals: tuple[DisposalRecord, ...],
+    realized: dict[str, Decimal],
     as_of: datetime,
     valuer: Valuer,
     problems: list[Problem],
 ) -> tuple[AssetPnl, ...]:
-    """Realized PnL (sum of gains) and unrealized PnL at ``as_of`` (needs prices) per asset."""
-    realized: dict[str, Decimal] = {}
-    for record in disposals:
-        realized[record.asset] = realized.get(record.asset, ZERO) + record.gain
+    """Realized PnL (the sum of gains, ``RunningTotals.realized``) and unrealized PnL at ``as_of``
+    (needs prices) per asset."""
     held: dict[str, list[Decimal]] = {}
     for lot in open_lots:
         row = held.setdefault(lot.asset, [ZERO, ZERO])

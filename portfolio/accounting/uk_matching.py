@@ -29,6 +29,7 @@ from portfolio.accounting.planning import ACQ, DISP, Op
 ZERO = Decimal(0)
 WINDOW = timedelta(days=30)
 EXPONENT = Decimal("1e-12")  # rounding of split costs, so that remainders stay exact
+NOTHING = (ZERO, ZERO)  # what an acquisition adds to the pool when a later one that day adds all
 
 
 @dataclass(slots=True)
@@ -36,6 +37,7 @@ class _Day:
     day: date
     acq_ops: list[int] = field(default_factory=list)
     disp_ops: list[int] = field(default_factory=list)
+    disp_qtys: list[Decimal] = field(default_factory=list)  # each disposal's quantity
     acq_qty: Decimal = ZERO
     acq_cost: Decimal = ZERO
     disp_qty: Decimal = ZERO
@@ -54,40 +56,65 @@ class UkPlan:
     pool_add: dict[int, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
 
-def prematch(ops: list[Op]) -> UkPlan:
+def prematch(ops: list[Op], days_of: DayGroups | None = None) -> UkPlan:
+    """The plan for ``ops``; ``days_of``: their days, if grouped while they were being planned."""
     plan = UkPlan()
-    for days in _group_days(ops).values():
+    if days_of is None:
+        days_of = DayGroups()
+    days_of.update(ops)
+    for days in days_of.by_day().values():
         _same_day(days)
         _thirty_days(days)
         for day in days:
-            _apportion_disposals(day, ops, plan)
+            _apportion_disposals(day, plan)
             if day.acq_ops:
                 plan.pool_add[day.acq_ops[-1]] = (day.acq_left, day.cost_left)
                 for index in day.acq_ops[:-1]:
-                    plan.pool_add[index] = (ZERO, ZERO)
+                    plan.pool_add[index] = NOTHING
     return plan
 
 
-def _group_days(ops: list[Op]) -> dict[str, list[_Day]]:
-    by_asset: dict[str, dict[date, _Day]] = {}
-    for index, op in enumerate(ops):
-        code = op.code
-        if code != ACQ and code != DISP:
-            continue
-        days = by_asset.get(op.asset)
-        if days is None:
-            days = by_asset[op.asset] = {}
-        day = days.get(op.date)
-        if day is None:
-            day = days[op.date] = _Day(op.date)
-        if code == ACQ:
-            day.acq_ops.append(index)
-            day.acq_qty += op.qty
-            day.acq_cost += op.amount
-        else:
-            day.disp_ops.append(index)
-            day.disp_qty += op.qty
-    return {asset: sorted(days.values(), key=lambda d: d.day) for asset, days in by_asset.items()}
+class DayGroups:
+    """Acquisitions and disposals per token and UK day, grouped as the operations are appended.
+
+    ``update(ops)`` takes the operations appended since its last call; the planner's loop calls it
+    every few thousand events, while they are still in the CPU cache.
+    """
+
+    __slots__ = ("by_asset", "_seen")
+
+    def __init__(self) -> None:
+        self.by_asset: dict[str, dict[date, _Day]] = {}
+        self._seen = 0
+
+    def update(self, ops: list[Op]) -> None:
+        by_asset, begin = self.by_asset, self._seen
+        for index, op in enumerate(ops[begin:], begin):
+            code = op.code
+            if code != ACQ and code != DISP:
+                continue
+            days = by_asset.get(op.asset)
+            if days is None:
+                days = by_asset[op.asset] = {}
+            day = days.get(op.date)
+            if day is None:
+                day = days[op.date] = _Day(op.date)
+            if code == ACQ:
+                day.acq_ops.append(index)
+                day.acq_qty += op.qty
+                day.acq_cost += op.amount
+            else:
+                day.disp_ops.append(index)
+                day.disp_qtys.append(op.qty)
+                day.disp_qty += op.qty
+        self._seen = len(ops)
+
+    def by_day(self) -> dict[str, list[_Day]]:
+        """Each token's days in calendar order."""
+        return {
+            asset: sorted(days.values(), key=lambda d: d.day)
+            for asset, days in self.by_asset.items()
+        }
 
 
 def _same_day(days: list[_Day]) -> None:
@@ -123,7 +150,7 @@ def _take_acquisition(disposal: _Day, acq: _Day, qty: Decimal, rule: str) -> Non
     disposal.matches.append((rule, acq.day, qty, cost))
 
 
-def _apportion_disposals(day: _Day, ops: list[Op], plan: UkPlan) -> None:
+def _apportion_disposals(day: _Day, plan: UkPlan) -> None:
     """Same-day disposals are one disposal: the day's matches fill its disposal events in order.
 
     Quantities are only subtracted, never divided, so each event's pieces and pool take add up to
@@ -131,8 +158,7 @@ def _apportion_disposals(day: _Day, ops: list[Op], plan: UkPlan) -> None:
     """
     queue = list(day.matches)
     k = 0
-    for index in day.disp_ops:
-        need = ops[index].qty
+    for index, need in zip(day.disp_ops, day.disp_qtys, strict=True):
         pieces: list[tuple[str, date, Decimal, Decimal]] = []
         while need > ZERO and k < len(queue):
             rule, matched_day, qty, cost = queue[k]
