@@ -8,7 +8,9 @@ it through the real sync (bulk export path), then times `accounting_rebuild` twi
 price cache is empty, so Kraken public prices are fetched from the simulator) and warm (prices
 cached, the steady state after every later sync). Each phase is timed separately: reading the
 ledger, classifying, the engine, storing the results. Target: a warm rebuild from PostgreSQL
-for 100k entries in at most 10 s. Writes bench/out/rebuild_bench.json.
+for 100k entries in at most 10 s. Then, through the service itself: a full rebuild (which also
+stores the checkpoint), 1,000 more entries synced, and the incremental rebuild that follows.
+Writes bench/out/rebuild_bench.json.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def main() -> None:
         assert run.state == "succeeded", run.error
         as_of = datetime(2026, 1, 1, tzinfo=UTC)
         rounds = {name: timed_rebuild(user, as_of) for name in ("cold", "warm")}
+        service = timed_service_rebuilds(user, account, connection)
 
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     report = {
@@ -92,6 +95,7 @@ def main() -> None:
         "generate_s": round(generated, 2),
         "sync_s": round(synced, 2),
         "rebuild": rounds,
+        "service": service,
     }
     print(
         f"database {vendor}, {args.entries} ledger entries "
@@ -104,6 +108,11 @@ def main() -> None:
         print(
             f"{name:6} {r['read_s']:7.2f} {r['classify_engine_s'] - r['engine_s']:9.2f} "
             f"{r['engine_s']:7.2f} {r['store_s']:7.2f} {r['total_s']:7.2f}  {r['events']}"
+        )
+    for name, r in service.items():
+        print(
+            f"service {name:12} {r['total_s']:7.2f} s  {r['kind']}, "
+            f"{r['computed_events']} of {r['events']} events computed"
         )
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -154,6 +163,31 @@ def timed_rebuild(user, as_of) -> dict:
         "store_s": round(stored - computed, 3),
         "total_s": round(stored - start, 3),
     }
+
+
+def timed_service_rebuilds(user, account, connection) -> dict:
+    """`accounting_rebuild` in full, then incrementally after 1,000 new entries are synced."""
+    from reports.services import accounting_rebuild
+    from tests.simulated import sync
+
+    as_of = datetime(2026, 7, 1, tzinfo=UTC)  # the appended entries follow the history's end
+    out = {}
+
+    def timed(name: str, **flags) -> None:
+        start = time.perf_counter()
+        run = accounting_rebuild(user=user, as_of=as_of, daily_values=False, **flags)
+        out[name] = {
+            "kind": run.kind,
+            "events": run.event_count,
+            "computed_events": run.computed_events,
+            "total_s": round(time.perf_counter() - start, 3),
+        }
+
+    timed("full", force=True)
+    account.append_activity(1000)
+    assert sync(connection).state == "succeeded"
+    timed("+1000 entries")
+    return out
 
 
 if __name__ == "__main__":

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from reports.models import AccountingRun, DailyValue, DisposalRow, IncomeRow, LotRow, YearResult
+from reports.models import (
+    AccountingRun,
+    DailyValue,
+    DisposalRow,
+    IncomeRow,
+    LotRow,
+    RunCheckpoint,
+    YearResult,
+)
 
 
 @admin.register(AccountingRun)
@@ -45,3 +53,8 @@ class IncomeRowAdmin(admin.ModelAdmin):
 @admin.register(DailyValue)
 class DailyValueAdmin(admin.ModelAdmin):
     list_display = ("run", "date", "value")
+
+
+@admin.register(RunCheckpoint)
+class RunCheckpointAdmin(admin.ModelAdmin):
+    list_display = ("run", "boundary")

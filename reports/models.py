@@ -17,6 +17,11 @@ class AccountingRun(models.Model):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        # A rebuild whose inputs are unchanged makes no run: the stored one is returned.
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "Incremental"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accounting_runs"
     )
@@ -40,6 +45,21 @@ class AccountingRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     pnl = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="incremental: the run whose rows before recomputed_from were copied",
+    )
+    recomputed_from = models.DateTimeField(
+        null=True, blank=True, help_text="incremental: the tax-year start computed from"
+    )
+    computed_events = models.PositiveIntegerField(
+        default=0, help_text="events the engine was given (checkpoint pass included)"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -136,3 +156,21 @@ class DailyValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.value}"
+
+
+class RunCheckpoint(models.Model):
+    """The engine's open lots at the start of the run's latest tax year: where a later run resumes.
+
+    With the digests of the ledger rows and of the classified events before ``boundary``, a later
+    rebuild can prove that everything before it is unchanged and recompute only from there.
+    """
+
+    run = models.OneToOneField(AccountingRun, on_delete=models.CASCADE, related_name="checkpoint")
+    boundary = models.DateTimeField(help_text="start of a tax year; the lots are those held before")
+    rows_digest = models.CharField(max_length=64, help_text="ledger rows before the boundary")
+    events_digest = models.CharField(max_length=64, help_text="classified events before it")
+    lots = models.JSONField(default=list, help_text="OpenLot fields, amounts as strings")
+    realized = models.JSONField(default=dict, help_text="realized gain per asset before it")
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.boundary:%Y-%m-%d}"

@@ -3,7 +3,9 @@
 The engine is pure; this service feeds it (ledger rows from the database, prices from the price
 service) and writes its results in one transaction, so a reader sees the old run or the new one,
 never half of one. A rebuild whose inputs (ledger rows and settings) are unchanged since the last
-successful run is skipped: the stored run is still right.
+successful run is skipped: the stored run is still right. A rebuild after new rows resumes from
+the previous run's checkpoint at a tax-year start where that is provably the same as computing
+everything (``reports.incremental``), and copies the earlier years' rows.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,20 +26,10 @@ from portfolio.accounting import (
     LedgerRow,
     PriceSource,
     classify_ledger,
-    compute,
     portfolio_value_by_day,
-    summarise_tax_year,
 )
-from reports import inputs
-from reports.bulk import bulk_insert
-from reports.models import (
-    AccountingRun,
-    DailyValue,
-    DisposalRow,
-    IncomeRow,
-    LotRow,
-    YearResult,
-)
+from reports import incremental, inputs, storage
+from reports.models import AccountingRun
 
 
 @dataclass(frozen=True)
@@ -81,15 +72,7 @@ def compute_for(
     prices: PriceSource | None,
 ) -> tuple[ClassifiedEvents, EngineResult]:
     classified = classify_ledger(rows)
-    result = compute(
-        classified.events,
-        method=settings.method,
-        jurisdiction=settings.jurisdiction,
-        base_currency=settings.base_currency,
-        per_wallet=settings.per_wallet,
-        as_of=as_of,
-        prices=prices,
-    )
+    result = incremental.engine(classified.events, settings=settings, as_of=as_of, prices=prices)
     return classified, result
 
 
@@ -104,7 +87,11 @@ def accounting_rebuild(
     daily_values: bool = True,
     force: bool = False,
 ) -> AccountingRun:
-    """Compute and store the user's accounts; returns the stored (or unchanged) run."""
+    """Compute and store the user's accounts; returns the stored (or unchanged) run.
+
+    Incremental (from the latest run's checkpoint) where that is provably the same as computing
+    everything (``reports.incremental``); ``force`` always computes everything.
+    """
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
@@ -125,14 +112,25 @@ def accounting_rebuild(
         inputs_digest=digest,
     )
     try:
-        classified, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
         chart_prices = (
             inputs.price_source(user=user, connection=connection, coarse=True)
             if daily_values and rows
             else None
         )
-        days = _daily(classified, settings, chart_prices, as_of) if chart_prices else ()
-        _store(run, classified, result, days)
+        inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices)
+        point = None
+        if not force:
+            point = incremental.resume_point(
+                previous=latest,
+                settings=settings,
+                rows=rows,
+                events=inputs_.classified.events,
+                as_of=as_of,
+            )
+        if point is None:
+            _rebuild_full(run, inputs_)
+        else:
+            _rebuild_from(run, point, inputs_)
     except Exception as exc:
         AccountingRun.objects.filter(pk=run.pk).update(
             state=AccountingRun.State.FAILED,
@@ -142,6 +140,40 @@ def accounting_rebuild(
         raise
     run.refresh_from_db()
     return run
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    rows: list[LedgerRow]
+    classified: ClassifiedEvents
+    settings: Settings
+    as_of: datetime
+    prices: PriceSource | None
+    chart_prices: PriceSource | None
+
+
+def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
+    events = i.classified.events
+    result = incremental.engine(events, settings=i.settings, as_of=i.as_of, prices=i.prices)
+    checkpoint, more = incremental.full_checkpoint(
+        rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
+    )
+    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of)
+    _store(
+        run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more
+    )
+
+
+def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs) -> None:
+    events = i.classified.events
+    resumed = incremental.resume(
+        point, rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
+    )
+    days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
+    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
+    incremental.store(
+        run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from
+    )
 
 
 def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
@@ -159,10 +191,10 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
     )
 
 
-def _daily(classified, settings: Settings, prices, as_of: datetime):
+def _daily(classified, settings: Settings, prices, as_of: datetime, start: date | None = None):
     if prices is None or not classified.events:
         return ()
-    start = min(event.time for event in classified.events).date()
+    start = start or min(event.time for event in classified.events).date()
     end = as_of.date()
     return portfolio_value_by_day(
         classified.events,
@@ -174,151 +206,25 @@ def _daily(classified, settings: Settings, prices, as_of: datetime):
     )
 
 
-def _s(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _lot_uses(disposal) -> list[dict]:
-    return [
-        {
-            "lot_id": u.lot_id,
-            "acquired": u.acquired.isoformat() if u.acquired else None,
-            "quantity": str(u.quantity),
-            "basis": str(u.basis),
-            "proceeds": str(u.proceeds),
-            "gain": str(u.gain),
-            "term": u.term,
-        }
-        for u in disposal.lots
-    ]
-
-
-def _store(run: AccountingRun, classified: ClassifiedEvents, result: EngineResult, days) -> None:
+def _store(
+    run: AccountingRun,
+    classified: ClassifiedEvents,
+    result: EngineResult,
+    days,
+    *,
+    checkpoint: dict | None = None,
+    computed_events: int | None = None,
+) -> None:
+    """Store a full computation and the checkpoint a later run may resume from, atomically."""
     with transaction.atomic():
-        bulk_insert(
-            LotRow,
-            ("run", "lot_id", "asset", "wallet", "acquired", "quantity", "cost_basis", "source"),
-            (
-                (
-                    run.pk,
-                    x.lot_id,
-                    x.asset,
-                    x.wallet,
-                    x.acquired,
-                    x.quantity,
-                    x.cost_basis,
-                    x.source,
-                )
-                for x in result.open_lots
-            ),
-        )
-        bulk_insert(
-            DisposalRow,
-            (
-                "run",
-                "event_id",
-                "time",
-                "tax_year",
-                "asset",
-                "wallet",
-                "quantity",
-                "proceeds",
-                "basis",
-                "gain",
-                "term",
-                "reason",
-                "proceeds_source",
-                "lots",
-            ),
-            (
-                (
-                    run.pk,
-                    d.event_id,
-                    d.time,
-                    d.tax_year,
-                    d.asset,
-                    d.wallet,
-                    d.quantity,
-                    d.proceeds,
-                    d.basis,
-                    d.gain,
-                    d.term,
-                    d.reason,
-                    d.proceeds_source,
-                    _lot_uses(d),
-                )
-                for d in result.disposals
-            ),
-        )
-        bulk_insert(
-            IncomeRow,
-            (
-                "run",
-                "event_id",
-                "time",
-                "tax_year",
-                "asset",
-                "quantity",
-                "value",
-                "income_type",
-                "taxable",
-                "source",
-            ),
-            (
-                (
-                    run.pk,
-                    i.event_id,
-                    i.time,
-                    i.tax_year,
-                    i.asset,
-                    i.quantity,
-                    i.value,
-                    i.income_type,
-                    i.taxable,
-                    i.source,
-                )
-                for i in result.income
-            ),
-        )
-        bulk_insert(
-            YearResult,
-            ("run", "year", "summary"),
-            ((run.pk, year, summarise_tax_year(result, year)) for year in sorted(result.years)),
-        )
-        # A day with a holding that has no price yet (today's candle is still open) has no
-        # value: leaving it out is honest, showing it as a drop to zero is not.
-        bulk_insert(
-            DailyValue,
-            ("run", "date", "value"),
-            ((run.pk, day, value) for day, value, missing in days if not missing),
-        )
-        AccountingRun.objects.filter(pk=run.pk).update(
-            state=AccountingRun.State.SUCCEEDED,
-            finished_at=timezone.now(),
-            event_count=len(classified.events),
-            warnings=[
-                {"code": w.code, "refid": w.refid, "message": w.message}
-                for w in classified.warnings
-            ],
-            problems=[
-                {
-                    "code": p.code,
-                    "asset": p.asset,
-                    "time": p.time.isoformat(),
-                    "message": p.message,
-                    "quantity": str(p.quantity),
-                }
-                for p in result.problems
-            ],
-            pnl={
-                p.asset: {
-                    "holding": str(p.holding),
-                    "cost_basis": str(p.cost_basis),
-                    "realized": str(p.realized),
-                    "market_value": _s(p.market_value),
-                    "unrealized": _s(p.unrealized),
-                    "price_source": p.price_source,
-                }
-                for p in result.pnl
-            },
+        storage.insert_results(run, result)
+        storage.insert_days(run, days)
+        storage.store_checkpoint(run, checkpoint)
+        storage.finish(
+            run,
+            classified,
+            problems=storage.problems_json(result.problems),
+            pnl=storage.pnl_json(result.pnl),
+            kind=AccountingRun.Kind.FULL,
+            computed_events=len(classified.events) if computed_events is None else computed_events,
         )

@@ -1,0 +1,188 @@
+"""Write an engine result as a run's rows, or copy rows from an earlier run (INSERT ... SELECT)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection, models
+from django.utils import timezone
+
+from portfolio.accounting import ClassifiedEvents, EngineResult, Problem, summarise_tax_year
+from reports.bulk import bulk_insert
+from reports.models import (
+    AccountingRun,
+    DailyValue,
+    DisposalRow,
+    IncomeRow,
+    LotRow,
+    RunCheckpoint,
+    YearResult,
+)
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _lot_uses(disposal) -> list[dict]:
+    return [
+        {
+            "lot_id": u.lot_id,
+            "acquired": u.acquired.isoformat() if u.acquired else None,
+            "quantity": str(u.quantity),
+            "basis": str(u.basis),
+            "proceeds": str(u.proceeds),
+            "gain": str(u.gain),
+            "term": u.term,
+        }
+        for u in disposal.lots
+    ]
+
+
+LOT_FIELDS = ("lot_id", "asset", "wallet", "acquired", "quantity", "cost_basis", "source")
+DISPOSAL_FIELDS = (
+    "event_id",
+    "time",
+    "tax_year",
+    "asset",
+    "wallet",
+    "quantity",
+    "proceeds",
+    "basis",
+    "gain",
+    "term",
+    "reason",
+    "proceeds_source",
+)
+INCOME_FIELDS = (
+    "event_id",
+    "time",
+    "tax_year",
+    "asset",
+    "quantity",
+    "value",
+    "income_type",
+    "taxable",
+    "source",
+)
+
+
+def insert_results(run: AccountingRun, result: EngineResult) -> None:
+    """The result's open lots, disposals, income and tax years, as rows of ``run``."""
+    bulk_insert(
+        LotRow,
+        ("run", *LOT_FIELDS),
+        ((run.pk, *(getattr(x, f) for f in LOT_FIELDS)) for x in result.open_lots),
+    )
+    bulk_insert(
+        DisposalRow,
+        ("run", *DISPOSAL_FIELDS, "lots"),
+        (
+            (run.pk, *(getattr(d, f) for f in DISPOSAL_FIELDS), _lot_uses(d))
+            for d in result.disposals
+        ),
+    )
+    bulk_insert(
+        IncomeRow,
+        ("run", *INCOME_FIELDS),
+        ((run.pk, *(getattr(i, f) for f in INCOME_FIELDS)) for i in result.income),
+    )
+    bulk_insert(
+        YearResult,
+        ("run", "year", "summary"),
+        ((run.pk, year, summarise_tax_year(result, year)) for year in sorted(result.years)),
+    )
+
+
+def insert_days(run: AccountingRun, days) -> None:
+    # A day with a holding that has no price yet (today's candle is still open) has no
+    # value: leaving it out is honest, showing it as a drop to zero is not.
+    bulk_insert(
+        DailyValue,
+        ("run", "date", "value"),
+        ((run.pk, day, value) for day, value, missing in days if not missing),
+    )
+
+
+def copy_rows(
+    model: type[models.Model], *, source: int, target: int, before: tuple[str, object]
+) -> int:
+    """Copy ``source``'s rows whose ``before[0]`` is below ``before[1]`` to run ``target``.
+
+    One INSERT ... SELECT: the rows never leave the database.
+    """
+    meta, qn = model._meta, connection.ops.quote_name
+    run_column = qn(meta.get_field("run").column)
+    columns = ", ".join(qn(f.column) for f in meta.concrete_fields if f.name not in ("id", "run"))
+    table, bound = qn(meta.db_table), qn(meta.get_field(before[0]).column)
+    value = before[1]
+    if isinstance(value, date):
+        value = connection.ops.adapt_datefield_value(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({run_column}, {columns}) SELECT %s, {columns} FROM {table} "
+            f"WHERE {run_column} = %s AND {bound} < %s",
+            [target, source, value],
+        )
+        return cursor.rowcount
+
+
+def problems_json(problems: Iterable[Problem]) -> list[dict]:
+    """Problems as stored: in time order (stable), so runs built in parts store the same list."""
+    return [
+        {
+            "code": p.code,
+            "asset": p.asset,
+            "time": p.time.isoformat(),
+            "message": p.message,
+            "quantity": str(p.quantity),
+        }
+        for p in sorted(problems, key=lambda p: p.time)
+    ]
+
+
+def problem_time(problem: dict) -> datetime:
+    return datetime.fromisoformat(problem["time"])
+
+
+def pnl_json(pnl) -> dict:
+    return {
+        p.asset: {
+            "holding": str(p.holding),
+            "cost_basis": str(p.cost_basis),
+            "realized": str(p.realized),
+            "market_value": _s(p.market_value),
+            "unrealized": _s(p.unrealized),
+            "price_source": p.price_source,
+        }
+        for p in pnl
+    }
+
+
+def finish(
+    run: AccountingRun,
+    classified: ClassifiedEvents,
+    *,
+    problems: list[dict],
+    pnl: dict,
+    **fields: object,
+) -> None:
+    """Mark ``run`` succeeded with its run-level results (``fields``: kind, boundary, counts)."""
+    AccountingRun.objects.filter(pk=run.pk).update(
+        state=AccountingRun.State.SUCCEEDED,
+        finished_at=timezone.now(),
+        event_count=len(classified.events),
+        warnings=[
+            {"code": w.code, "refid": w.refid, "message": w.message} for w in classified.warnings
+        ],
+        problems=problems,
+        pnl=pnl,
+        **fields,
+    )
+
+
+def store_checkpoint(run: AccountingRun, checkpoint: dict | None) -> None:
+    if checkpoint is not None:
+        RunCheckpoint.objects.create(run=run, **checkpoint)
