@@ -1,6 +1,8 @@
 """The price service: "price of asset A in currency C at time t", with its source.
 
 Kraken's public OHLC returns only the 720 most recent bars of an interval, so:
+- within the last 720 hours, the hourly bar of the moment gives that hour's volume-weighted
+  average price (when the hour had trades);
 - within the last 720 days a daily bar (one call caches up to 720 days of a pair) gives the
   day's volume-weighted average price (its close when the day had no trades);
 - older days come from public Trades: the volume-weighted average of the trades from 00:00 UTC
@@ -29,10 +31,12 @@ from portfolio.prices.routes import Route, find_route
 
 DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
+HOURLY = 60
 DAILY = 1440
 WEEKLY = 10080
 TRADES = 0
 OHLC_DEPTH_DAYS = 719  # the newest 720 bars, less the still-open candle
+OHLC_DEPTH_HOURS = 719
 LOOKAHEAD = timedelta(days=7)
 
 
@@ -45,7 +49,7 @@ class _PairCache:
     """Every cached quote of one pair, by interval, sorted by bar start; loaded once."""
 
     def __init__(self, pair_id: str) -> None:
-        rows: dict[int, list[PriceQuote]] = {DAILY: [], WEEKLY: [], TRADES: []}
+        rows: dict[int, list[PriceQuote]] = {HOURLY: [], DAILY: [], WEEKLY: [], TRADES: []}
         for quote in PriceQuote.objects.filter(pair_id=pair_id).order_by("time"):
             rows.setdefault(quote.interval, []).append(quote)
         self.rows = rows
@@ -58,6 +62,12 @@ class _PairCache:
     def _containing(self, interval: int, moment: datetime) -> PriceQuote | None:
         index = bisect.bisect_right(self.starts[interval], moment) - 1
         return self.rows[interval][index] if index >= 0 else None
+
+    def hourly(self, hour: datetime) -> tuple[Decimal, str] | None:
+        bar = self._at_or_after(HOURLY, hour)
+        if bar is None or bar.time != hour or bar.vwap <= 0:
+            return None  # no trade in that hour: the day's price stands in
+        return bar.vwap, f"hourly VWAP {hour:%Y-%m-%d %H:%M} UTC"
 
     def daily(self, day: datetime) -> tuple[Decimal, str] | None:
         bar = self._at_or_after(DAILY, day)
@@ -112,6 +122,7 @@ class PriceService:
         self._cache: dict[str, _PairCache] = {}
         self._fetched: set[tuple[str, int]] = set()
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str]] = {}
+        self._memo_hours: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
 
     def pairs(self) -> dict[tuple[str, str], str]:
         """Tradable pairs by (base, quote) in normalised codes; dark-pool pairs left out."""
@@ -141,7 +152,12 @@ class PriceService:
         return Price(value=value, source=" × ".join(sources) or f"{asset} = {quote}")
 
     def pair_price(self, pair_id: str, at: datetime) -> tuple[Decimal, str]:
-        """The pair's price on the UTC day of `at`, fetched once and cached."""
+        """The pair's price in the hour of `at` when Kraken has that hour's bar (its last 720
+        hours), else on the UTC day of `at`; fetched once and cached."""
+        if not self.coarse:
+            found = self._hour_price(pair_id, at)
+            if found is not None:
+                return found
         day = _day_start(at)
         key = (pair_id, day)
         if key not in self._memo:
@@ -151,6 +167,23 @@ class PriceService:
             value, where = found
             self._memo[key] = (value, f"Kraken {pair_id} {where}")
         return self._memo[key]
+
+    def _hour_price(self, pair_id: str, at: datetime) -> tuple[Decimal, str] | None:
+        """A stored hourly bar wins; within Kraken's last 720 hours the bars are fetched once.
+
+        A past hour's bar never changes, so the order of fetching cannot change a price."""
+        hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        key = (pair_id, hour)
+        if key in self._memo_hours:
+            return self._memo_hours[key]
+        found = self._pair(pair_id).hourly(hour)
+        now = self._now().astimezone(UTC)
+        if found is None and hour >= now - timedelta(hours=OHLC_DEPTH_HOURS):
+            self._fetch_bars(pair_id, HOURLY)
+            found = self._pair(pair_id).hourly(hour)
+        result = None if found is None else (found[0], f"Kraken {pair_id} {found[1]}")
+        self._memo_hours[key] = result
+        return result
 
     def _pair(self, pair_id: str) -> _PairCache:
         if pair_id not in self._cache:

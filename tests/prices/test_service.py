@@ -129,3 +129,27 @@ def test_an_asset_kraken_does_not_list_has_no_price(simulator):
         PriceService(public=public(simulator)).price(
             "NOPE", "USD", datetime(2022, 1, 1, tzinfo=UTC)
         )
+
+
+def test_a_recent_moment_is_priced_from_its_hourly_bar(simulator):
+    body = public_get(simulator, "OHLC", {"pair": "XXBTZUSD", "interval": 60})
+    bars = [row for row in body["result"]["XXBTZUSD"][:-1] if Decimal(row[5]) > 0]
+    hour = datetime.fromtimestamp(bars[-1][0], UTC)
+    price = PriceService(public=public(simulator)).price("BTC", "USD", hour + timedelta(minutes=25))
+    assert price.value == Decimal(bars[-1][5])
+    assert price.source == f"Kraken XXBTZUSD hourly VWAP {hour:%Y-%m-%d %H:%M} UTC"
+
+
+def test_an_hour_without_trades_falls_back_to_the_day(simulator):
+    body = public_get(simulator, "OHLC", {"pair": "XETHZUSD", "interval": 60})
+    traded = {int(row[0]) for row in body["result"]["XETHZUSD"] if Decimal(row[5]) > 0}
+    start = datetime.fromtimestamp(int(body["result"]["XETHZUSD"][0][0]), UTC)
+    quiet = next(
+        start + timedelta(hours=n)
+        for n in range(1, 700)
+        if int((start + timedelta(hours=n)).timestamp()) not in traded
+    )
+    price = PriceService(public=public(simulator)).price("ETH", "USD", quiet + timedelta(minutes=5))
+    day = quiet.replace(hour=0)
+    assert price.source == f"Kraken XETHZUSD daily VWAP {day:%Y-%m-%d}"
+    assert price.value == daily_vwap(simulator, "XETHZUSD", day)
