@@ -93,24 +93,25 @@ def stake(g: Generator) -> bool:
         return False
     base = g.rng.choice(bases)
     value = amount(base, g.spendable(base) * _u(g, 0.1, 0.5))
-    g.post(
-        refid=g.ids.kraken("R"),
-        type="transfer",
-        subtype="spottostaking",
-        asset=base,
-        amount=-value,
-        fee=Decimal(0),
-    )
-    g.later(1_000, 120_000)
-    g.post(
-        refid=g.ids.kraken("R"),
-        type="transfer",
-        subtype="stakingfromspot",
-        asset=STAKING[base],
-        amount=value,
-        fee=Decimal(0),
-    )
+    _transfer_pair(g, ("spottostaking", base), ("stakingfromspot", STAKING[base]), value)
     return True
+
+
+def _transfer_pair(
+    g: Generator, out: tuple[str, str], into: tuple[str, str], value: Decimal
+) -> None:
+    """A pre-migration staking move: two transfer rows with their own refids, moments apart."""
+    for (subtype, asset), signed in ((out, -value), (into, value)):
+        if signed > 0:
+            g.later(1_000, 120_000)
+        g.post(
+            refid=g.ids.kraken("R"),
+            type="transfer",
+            subtype=subtype,
+            asset=asset,
+            amount=signed,
+            fee=Decimal(0),
+        )
 
 
 def unstake(g: Generator) -> bool:
@@ -121,23 +122,7 @@ def unstake(g: Generator) -> bool:
     value = amount(staked, g.spendable(staked) * _u(g, 0.2, 0.8))
     if value <= 0:
         return False
-    g.post(
-        refid=g.ids.kraken("R"),
-        type="transfer",
-        subtype="stakingtospot",
-        asset=staked,
-        amount=-value,
-        fee=Decimal(0),
-    )
-    g.later(1_000, 120_000)
-    g.post(
-        refid=g.ids.kraken("R"),
-        type="transfer",
-        subtype="spotfromstaking",
-        asset=base,
-        amount=value,
-        fee=Decimal(0),
-    )
+    _transfer_pair(g, ("stakingtospot", staked), ("spotfromstaking", base), value)
     return True
 
 
