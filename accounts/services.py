@@ -14,6 +14,9 @@ from django.db import transaction
 
 from accounts import crypto
 from accounts.models import KrakenConnection, Profile, RateTier, key_fingerprint
+from jobs.models import JobKind
+from jobs.services import active_job, job_cancel
+from reports.rebuilds import rebuild_request
 
 User = get_user_model()
 
@@ -34,6 +37,22 @@ def profile_for(*, user: AbstractBaseUser) -> Profile:
     """The user's profile, created with defaults for users made elsewhere (admin, shell)."""
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
+
+
+def profile_update(*, profile: Profile, fields: dict[str, object]) -> bool:
+    """Store the profile's settings; a change recomputes the accounts (True when it did)."""
+    changed = sorted(name for name, value in fields.items() if getattr(profile, name) != value)
+    if not changed:
+        return False
+    for name in changed:
+        setattr(profile, name, fields[name])
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save(update_fields=changed)
+        if not KrakenConnection.objects.filter(user_id=profile.user_id).exists():
+            return False
+        rebuild_request(user=profile.user, reason="profile changed: " + ", ".join(changed))
+    return True
 
 
 @dataclass(frozen=True)
@@ -172,12 +191,21 @@ def connection_update(
 
 
 def connection_delete(*, connection: KrakenConnection) -> None:
-    """Delete a connection and everything synced through it.
+    """Delete a connection and everything synced through it, and recompute the accounts
+    without it.
 
     The row lock makes a running sync wait, then see the connection gone and stop, instead
-    of committing a window between the deletion of the children and of the connection.
+    of committing a window between the deletion of the children and of the connection. A sync
+    still queued for it is cancelled.
     """
     with transaction.atomic():
         locked = KrakenConnection.objects.select_for_update().filter(pk=connection.pk).first()
-        if locked is not None:
-            locked.delete()
+        if locked is None:
+            return
+        sync = active_job(kind=JobKind.SYNC, target=f"connection:{locked.pk}")
+        user = locked.user
+        label = locked.label
+        locked.delete()
+        if sync is not None:
+            job_cancel(job_id=sync.pk)
+        rebuild_request(user=user, reason=f"connection {label!r} deleted")

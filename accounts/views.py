@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.forms import ConnectionForm, ProfileForm, SignUpForm
 from portfolio.selectors import sync_status_for
-from reports.tasks import accounting_rebuild_task
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,11 +34,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     instance = services.profile_for(user=request.user)
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        changed = form.has_changed()
-        form.save()
-        if changed and selectors.connections_for(user=request.user).exists():
-            user_id = request.user.pk
-            transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+        stored = services.profile_for(user=request.user)  # the form changed `instance` already
+        if services.profile_update(profile=stored, fields=form.cleaned_data):
             messages.success(request, "Profile saved. Your accounts are being recomputed.")
         else:
             messages.success(request, "Profile saved.")

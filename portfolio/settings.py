@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "portfolio",
     "reports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +165,17 @@ KRAKEN_FUTURES_URL = os.environ.get("KRAKEN_FUTURES_URL", "https://futures.krake
 # Sync (portfolio/sync): Celery beat asks every minute which connections are due.
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-syncs": {"task": "portfolio.tasks.dispatch_due_syncs", "schedule": 60.0},
+    "expire-stale-jobs": {"task": "jobs.tasks.expire_stale_jobs", "schedule": 60.0},
 }
+
+# Long work (jobs): a running job beats every JOB_HEARTBEAT_SECONDS (at most a quarter of its
+# stale limit); one silent for JOB_STALE_SECONDS is failed as dead and the next request starts a
+# fresh one. A queued job no worker took within JOB_QUEUE_TIMEOUT_SECONDS is failed too. A task
+# is stopped after JOB_TIME_LIMIT_SECONDS (soft limit: a minute earlier, failing the job cleanly).
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
+JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "120"))
+JOB_QUEUE_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "3600"))
+JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "14400"))
 # A first history longer than this many entries (Ledgers/TradesHistory `count`) uses the export.
 KRAKEN_SYNC_EXPORT_THRESHOLD = int(os.environ.get("KRAKEN_SYNC_EXPORT_THRESHOLD", "5000"))
 KRAKEN_SYNC_EXPORT_POLL_SECONDS = float(os.environ.get("KRAKEN_SYNC_EXPORT_POLL_SECONDS", "5"))
@@ -173,8 +184,8 @@ KRAKEN_SYNC_EXPORT_TIMEOUT_SECONDS = float(
 )
 # How many history windows may be fetched ahead of the database (0: none, one commit per window).
 KRAKEN_SYNC_PREFETCH_WINDOWS = int(os.environ.get("KRAKEN_SYNC_PREFETCH_WINDOWS", "8"))
-# A running sync that has not reported progress for this long is taken to have died.
-KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS", "900"))
+# A running sync silent this long is taken to have died (default: JOB_STALE_SECONDS).
+KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS") or JOB_STALE_SECONDS)
 # Public endpoints (Assets, AssetPairs): calls per second per IP.
 # Recompute a user's accounts after each successful sync (a Celery task).
 ACCOUNTING_REBUILD_AFTER_SYNC = env_bool("ACCOUNTING_REBUILD_AFTER_SYNC", True)

@@ -12,6 +12,7 @@ from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
 from portfolio.sync.runs import sync_request
 from portfolio.sync.schedule import due_connections
+from reports.rebuilds import rebuild_request
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +22,16 @@ def enqueue_sync_run(run: SyncRun) -> None:
     sync_connection.delay(run.pk)
 
 
-@shared_task(bind=True, acks_late=True, name="portfolio.tasks.sync_connection")
+@shared_task(
+    bind=True,
+    acks_late=True,
+    name="portfolio.tasks.sync_connection",
+    time_limit=settings.JOB_TIME_LIMIT_SECONDS,
+    soft_time_limit=max(1, settings.JOB_TIME_LIMIT_SECONDS - 60),
+)
 def sync_connection(self, run_id: int) -> str:
+    """Run a sync (idempotent: a finished run, or one a living worker has, is left alone; one
+    whose worker died is resumed from its cursors)."""
     try:
         run = sync_run_execute(run_id=run_id)
     except TransientSyncError as error:
@@ -33,9 +42,7 @@ def sync_connection(self, run_id: int) -> str:
     if run is None:
         return "nothing to do"
     if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        from reports.tasks import accounting_rebuild_task  # the accounts follow the new data
-
-        accounting_rebuild_task.delay(run.connection.user_id)
+        rebuild_request(user=run.connection.user, reason=f"sync #{run.pk} succeeded")
     return run.state
 
 

@@ -62,6 +62,14 @@ class AccountingRun(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounting_runs",
+        help_text="the rebuild job that computed it (its life: heartbeat, cancel, death)",
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -11,7 +11,7 @@ everything (``reports.incremental``), and copies the earlier years' rows.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -86,12 +86,18 @@ def accounting_rebuild(
     prices: PriceSource | None = None,
     daily_values: bool = True,
     force: bool = False,
+    job=None,
+    on_progress: Callable[..., None] | None = None,
 ) -> AccountingRun:
     """Compute and store the user's accounts; returns the stored (or unchanged) run.
 
     Incremental (from the latest run's checkpoint) where that is provably the same as computing
-    everything (``reports.incremental``); ``force`` always computes everything.
+    everything (``reports.incremental``); ``force`` always computes everything. `job` is the
+    rebuild Job this runs in (``reports.rebuilds``); `on_progress(stage=...)` hears each stage
+    and may raise to stop before anything is stored.
     """
+    progress = on_progress or (lambda **_: None)
+    progress(stage="reading the ledger")
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
@@ -110,8 +116,10 @@ def accounting_rebuild(
         per_wallet=settings.per_wallet,
         as_of=as_of,
         inputs_digest=digest,
+        job=job,
     )
     try:
+        progress(stage="classifying the ledger", done=0, total=len(rows))
         chart_prices = (
             inputs.price_source(user=user, connection=connection, coarse=True)
             if daily_values and rows
@@ -127,6 +135,7 @@ def accounting_rebuild(
                 events=inputs_.classified.events,
                 as_of=as_of,
             )
+        progress(stage="computing the books", done=len(rows), total=len(rows))
         if point is None:
             _rebuild_full(run, inputs_)
         else:

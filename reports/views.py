@@ -1,15 +1,14 @@
-"""Pages over the stored accounting results. Thin: selectors read, a task rebuilds."""
+"""Pages over the stored accounting results. Thin: selectors read, a rebuild job recomputes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import profile_for
 from reports import selectors
-from reports.tasks import accounting_rebuild_task
+from reports.rebuilds import rebuild_request
 
 
 @login_required
@@ -31,7 +30,6 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
-    user_id = request.user.pk
-    transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+    rebuild_request(user=request.user, reason="asked from the dashboard")
     messages.success(request, "Recomputing your accounts; refresh in a moment.")
     return redirect("dashboard")

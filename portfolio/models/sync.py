@@ -37,12 +37,19 @@ class SyncTrigger(models.TextChoices):
 
 
 class SyncRun(models.Model):
-    """One sync of one connection: state, progress per data set, counters and the error, if any.
+    """One sync of one connection: the detail of its Job (jobs.Job, kind "sync").
 
-    At most one run per connection is queued or running: a partial unique constraint enforces it.
+    The Job is the sync's life (who runs it, its heartbeat, whether it is dead); this row keeps
+    what only a sync has: progress per data set, counters, notes, trigger. Its state, times and
+    error are kept in step with the Job's by portfolio.sync.runs (and by the hook that follows a
+    cancelled or expired Job). At most one run per connection is queued or running: partial
+    unique constraints on both rows enforce it.
     """
 
     connection = connection_field("sync_runs")
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="sync_run"
+    )
     state = models.CharField(max_length=16, choices=SyncState.choices, default=SyncState.QUEUED)
     trigger = models.CharField(max_length=16, choices=SyncTrigger.choices)
     full = models.BooleanField(default=False, help_text="Re-walk the whole history.")

@@ -8,8 +8,12 @@ finally the reconciliation of what was stored.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
+from jobs.models import Job, JobState
+from jobs.runner import heartbeat
+from jobs.services import job_finish
 from portfolio.kraken.errors import KrakenError
 from portfolio.kraken_factory import ConnectionClients, clients_for
 from portfolio.models import SyncRun, SyncState
@@ -74,15 +78,23 @@ def sync_run_execute(
         after_window=_with_progress(after_window, on_progress, run),
     )
     try:
-        connection_sync(ctx=ctx)
+        with heartbeat(run.job) if run.job_id else _no_heartbeat():
+            connection_sync(ctx=ctx)
     except ConnectionGone as gone:
         log.info("sync run %s stopped: %s", run_id, gone)
+        if run.job_id is not None:  # still running when the connection went with its run
+            job_finish(job=Job(pk=run.job_id), state=JobState.CANCELLED, error=str(gone))
         return None
     except KrakenError as error:
         return _stop_on_kraken_error(ctx, error)
     ctx.record_calls()
     sync_run_finish(run=run, state=SyncState.SUCCEEDED)
     return run
+
+
+@contextmanager
+def _no_heartbeat() -> Iterator[None]:
+    yield
 
 
 def _with_progress(after_window, on_progress, run) -> WindowHook | None:

@@ -1,42 +1,47 @@
 """SyncRun lifecycle: request (or join), claim, progress, finish. One active run per connection.
 
-The rule "at most one queued or running sync per connection" lives in the database (a partial
-unique constraint on SyncRun), so two requests racing in two processes cannot both create a run:
-the loser's INSERT fails and it returns the winner's run instead.
+Each run is the detail of a Job (jobs.Job, kind "sync", target "connection:<id>"): the Job's
+partial unique constraint makes two requests racing in two processes share one run, and its
+heartbeat tells a living sync from a dead one. Every change here writes the run and its Job in
+one transaction; a Job cancelled or expired elsewhere brings its run along (``runs_follow_jobs``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import KrakenConnection
+from jobs.models import Job, JobKind, JobState
+from jobs.services import (
+    job_beat,
+    job_cancel,
+    job_claim,
+    job_finish,
+    job_request,
+    job_requeue,
+    jobs_expire_stale,
+)
 from portfolio.models import ACTIVE_STATES, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import ConnectionGone
 
-STALE_NOTE = "Stopped: no progress for {minutes} minutes (the worker probably died)."
+
+def sync_target(connection: KrakenConnection | int) -> str:
+    return f"connection:{getattr(connection, 'pk', connection)}"
 
 
-def _stale_before() -> timezone.datetime:
-    return timezone.now() - timedelta(seconds=settings.KRAKEN_SYNC_STALE_SECONDS)
-
-
-def _expire_stale_run(*, connection: KrakenConnection) -> None:
-    """Fail an active run that stopped reporting progress, so a new one can take over."""
-    minutes = round(settings.KRAKEN_SYNC_STALE_SECONDS / 60)
-    SyncRun.objects.filter(
-        connection=connection,
-        state__in=ACTIVE_STATES,
-        heartbeat_at__lt=_stale_before(),
-    ).update(
-        state=SyncState.FAILED,
-        finished_at=timezone.now(),
-        error=STALE_NOTE.format(minutes=minutes),
+def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:
+    """A sync Job cancelled or failed as dead outside its worker: its run says the same."""
+    SyncRun.objects.filter(job_id__in=job_ids, state__in=ACTIVE_STATES).update(
+        state=state, error=error, finished_at=timezone.now()
     )
+
+
+def sync_expire_stale(*, connection: KrakenConnection) -> None:
+    """Fail the connection's run if its worker stopped beating, so a new one can take over."""
+    jobs_expire_stale(kind=JobKind.SYNC, target=sync_target(connection))
 
 
 def sync_request(
@@ -51,38 +56,43 @@ def sync_request(
     A new run is handed to `enqueue` after the transaction commits (never a run that does not
     exist yet for the worker); a joined run is not enqueued again.
     """
-    _expire_stale_run(connection=connection)
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        job, created = job_request(
+            kind=JobKind.SYNC, target=sync_target(connection), owner=connection.user, reason=trigger
+        )
+        if created:
             run = SyncRun.objects.create(
                 connection=connection,
+                job=job,
                 trigger=trigger,
                 full=full,
-                heartbeat_at=timezone.now(),
+                heartbeat_at=job.heartbeat_at,
             )
-    except IntegrityError:
-        active = SyncRun.objects.filter(connection=connection, state__in=ACTIVE_STATES).first()
-        if active is None:  # it finished between our INSERT and this SELECT: ask again
+    if not created:
+        joined = SyncRun.objects.filter(job=job).first()
+        if joined is None:  # an active sync Job without its run cannot be joined: end it
+            job_finish(job=job, state=JobState.FAILED, error="Its sync run is missing.")
             return sync_request(connection=connection, trigger=trigger, full=full, enqueue=enqueue)
-        return active, False
+        return joined, False
     if enqueue is not None:
         transaction.on_commit(lambda: enqueue(run))
     return run, True
 
 
 def sync_run_claim(*, run_id: int) -> SyncRun | None:
-    """Move a queued run (or a redelivered running one) to running; None if nothing to do."""
-    now = timezone.now()
-    claimed = SyncRun.objects.filter(pk=run_id, state=SyncState.QUEUED).update(
-        state=SyncState.RUNNING, started_at=now, heartbeat_at=now
-    )
-    if not claimed:
-        claimed = SyncRun.objects.filter(
-            pk=run_id, state=SyncState.RUNNING, heartbeat_at__lt=_stale_before()
-        ).update(heartbeat_at=now)
-    if not claimed:
+    """Move a queued run (or a redelivered running one whose worker died) to running; None if
+    there is nothing to do."""
+    run = SyncRun.objects.select_related("connection", "job").filter(pk=run_id).first()
+    if run is None or run.job_id is None or job_claim(job_id=run.job_id) is None:
         return None
-    return SyncRun.objects.select_related("connection").get(pk=run_id)
+    now = timezone.now()
+    fields = {"state": SyncState.RUNNING, "heartbeat_at": now}
+    if run.state == SyncState.QUEUED:
+        fields["started_at"] = now
+    if not SyncRun.objects.filter(pk=run_id, state__in=ACTIVE_STATES).update(**fields):
+        return None
+    run.refresh_from_db()
+    return run
 
 
 def sync_run_touch(*, run: SyncRun, fields: tuple[str, ...] = ()) -> None:
@@ -97,26 +107,36 @@ def sync_run_touch(*, run: SyncRun, fields: tuple[str, ...] = ()) -> None:
         for name in ("heartbeat_at", "progress", "counters", "notes", *fields)
     }
     updated = SyncRun.objects.filter(pk=run.pk, state=SyncState.RUNNING).update(**values)
-    if not updated:
+    if not updated or (run.job_id is not None and not job_beat(job_id=run.job_id)):
         raise ConnectionGone("The sync run was deleted or cancelled.")
 
 
 def sync_run_finish(*, run: SyncRun, state: str, error: str = "") -> None:
+    """End the run (or, with state QUEUED, put it back for its task's retry), with its Job."""
     run.state = state
     run.error = error
-    run.finished_at = timezone.now()
-    SyncRun.objects.filter(pk=run.pk, state=SyncState.RUNNING).update(
-        state=state,
-        error=error,
-        finished_at=run.finished_at,
-        progress=run.progress,
-        counters=run.counters,
-        notes=run.notes,
-    )
+    run.finished_at = None if state == SyncState.QUEUED else timezone.now()
+    with transaction.atomic():
+        SyncRun.objects.filter(pk=run.pk, state=SyncState.RUNNING).update(
+            state=state,
+            error=error,
+            finished_at=run.finished_at,
+            progress=run.progress,
+            counters=run.counters,
+            notes=run.notes,
+        )
+        if run.job_id is None:
+            return
+        if state == SyncState.QUEUED:
+            job_requeue(job_id=run.job_id, error=error)
+        else:
+            job_finish(job=Job(pk=run.job_id), state=state, error=error)
 
 
 def sync_run_cancel(*, run: SyncRun) -> bool:
     """Ask an active run to stop: it stops at its next window."""
+    if run.job_id is not None:
+        return job_cancel(job_id=run.job_id)
     return bool(
         SyncRun.objects.filter(pk=run.pk, state__in=ACTIVE_STATES).update(
             state=SyncState.CANCELLED, finished_at=timezone.now(), error="Cancelled."

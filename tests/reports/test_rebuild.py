@@ -10,7 +10,8 @@ from portfolio.accounting import summarise_tax_year
 from reports import inputs
 from reports.models import AccountingRun, DisposalRow, LotRow, YearResult
 from reports.services import accounting_rebuild, compute_for, settings_for
-from reports.tasks import accounting_rebuild_task
+from reports.rebuilds import rebuild_request
+from reports.tasks import rebuild_job
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -102,11 +103,14 @@ def test_daily_values_cover_every_day_of_the_history(synced):
 
 def test_the_celery_task_rebuilds_for_a_user(synced):
     _account, connection = synced
-    run_id = accounting_rebuild_task.apply(args=[connection.user.pk]).get()
-    run = AccountingRun.objects.get(pk=run_id)
+    job = rebuild_request(user=connection.user, reason="test")  # eager: the task runs here
+    job.refresh_from_db()
+    assert job.state == "succeeded", job.error
+    run = AccountingRun.objects.get(job=job)
     assert run.user == connection.user
     assert run.state == AccountingRun.State.SUCCEEDED
-    assert accounting_rebuild_task.apply(args=[999999]).get() is None
+    assert rebuild_job.apply(args=[job.pk]).get() == "nothing to do"  # a redelivery
+    assert rebuild_job.apply(args=[999999]).get() == "nothing to do"
 
 
 def test_us_accounts_are_kept_wallet_by_wallet_per_connection(simulator):

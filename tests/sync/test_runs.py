@@ -3,8 +3,9 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from jobs.models import Job
 from portfolio.models import SyncRun, SyncState, SyncTrigger
-from portfolio.sync.runs import sync_request
+from portfolio.sync.runs import sync_request, sync_run_claim
 from tests.factories import UserFactory, make_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,7 +37,7 @@ def test_a_request_joins_the_active_run_and_enqueues_nothing():
 def test_a_run_without_progress_for_too_long_is_failed_and_replaced(settings):
     connection = make_connection(user=UserFactory())
     dead, _ = sync_request(connection=connection)
-    SyncRun.objects.filter(pk=dead.pk).update(state=SyncState.RUNNING)
+    assert sync_run_claim(run_id=dead.pk) is not None  # a worker took it, then died
     settings.KRAKEN_SYNC_STALE_SECONDS = 0
 
     fresh, created = sync_request(connection=connection)
@@ -44,4 +45,5 @@ def test_a_run_without_progress_for_too_long_is_failed_and_replaced(settings):
     assert created and fresh.pk != dead.pk
     dead.refresh_from_db()
     assert dead.state == SyncState.FAILED
-    assert "no progress" in dead.error
+    assert dead.error == "Stopped: no sign of life for 0 seconds (the worker probably died)."
+    assert Job.objects.get(pk=dead.job_id).error == dead.error

@@ -9,9 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import KrakenConnection
+from jobs.models import Job
+from jobs.services import was_abandoned
 from portfolio.models import DataSet, SyncRun, SyncState, SyncTrigger
-from portfolio.sync.pipeline import TransientSyncError, sync_run_execute
-from portfolio.sync.runs import sync_request
+from portfolio.sync.errors import failure_message
+from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
+from portfolio.sync.runs import sync_expire_stale, sync_request
 
 LABELS = dict(DataSet.choices)
 
@@ -82,15 +85,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Syncing {connection.label!r} (run #{run.pk})")
         try:
             if created:
-                try:
-                    sync_run_execute(run_id=run.pk, on_progress=bars.update)
-                except TransientSyncError as error:
-                    raise CommandError(
-                        f"Kraken kept failing ({error.error.message}); try again later."
-                    ) from error
+                self.run_here(run, bars)
             else:
                 self.stdout.write(f"Sync #{run.pk} is already running; waiting for it.")
-                self.wait(run, bars)
+                if self.wait(run, bars):  # its worker died: a fresh run takes over
+                    return self.sync_one(connection, full=full)
         finally:
             bars.close()
         fresh = SyncRun.objects.filter(pk=run.pk).first()
@@ -98,11 +97,29 @@ class Command(BaseCommand):
             raise CommandError(f"{connection.label!r} was deleted during the sync.")
         return fresh
 
-    def wait(self, run: SyncRun, bars: ProgressBars) -> None:
+    def run_here(self, run: SyncRun, bars: ProgressBars) -> None:
+        try:
+            sync_run_execute(run_id=run.pk, on_progress=bars.update)
+        except TransientSyncError as error:
+            # No task will retry it: fail the run rather than leave it queued for nobody.
+            sync_run_fail(run_id=run.pk, message=failure_message(error.error))
+            raise CommandError(
+                f"Kraken kept failing ({error.error.message}); try again later."
+            ) from error
+
+    def wait(self, run: SyncRun, bars: ProgressBars) -> bool:
+        """Follow another process's run to its end; True if it died and must be replaced."""
         while True:
+            sync_expire_stale(connection=run.connection)
             current = SyncRun.objects.filter(pk=run.pk).first()
-            if current is None or not current.is_active:
-                return
+            if current is None:
+                return False
+            if not current.is_active:
+                job = Job.objects.filter(pk=current.job_id).first()
+                if job is not None and was_abandoned(job):
+                    self.stdout.write(f"Sync #{run.pk} stopped: {job.error} Starting a new one.")
+                    return True
+                return False
             bars.update(current)
             time.sleep(1)
 

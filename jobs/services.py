@@ -1,0 +1,254 @@
+"""A job's life: request (or join), claim, beat, finish, cancel, and expiry when its worker died.
+
+Every change of state is a conditional UPDATE (``WHERE state = ...``), so a worker that lost its
+job (cancelled, or expired while it hung) cannot overwrite what happened meanwhile. A job that
+has not beaten for ``stale_seconds(kind)`` is failed with a reason by the next request, the next
+``jobs`` command and the beat task ``jobs.tasks.expire_stale_jobs``; the next request then starts
+a fresh one. A job's detail record (a SyncRun, an AccountingRun) follows its job through the hook
+its app registers with ``on_job_stopped``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from jobs.models import ACTIVE_JOB_STATES, Job, JobKind, JobState
+
+STALE_PREFIX = "Stopped: no sign of life"
+UNCLAIMED_PREFIX = "Stopped: no worker took it"
+CANCELLED_NOTE = "Cancelled."
+MAX_REASONS = 20
+
+Enqueue = Callable[[Job], None]
+StopHook = Callable[[list[int], str, str], None]  # (job ids, new state, error)
+_stop_hooks: dict[str, list[StopHook]] = {}
+
+
+def on_job_stopped(kind: str, hook: StopHook) -> None:
+    """Have `hook` called when jobs of `kind` are stopped outside their worker (expiry, cancel)."""
+    hooks = _stop_hooks.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def _stopped(kind: str, ids: list[int], state: str, error: str) -> None:
+    for hook in _stop_hooks.get(kind, ()):
+        hook(ids, state, error)
+
+
+def stale_seconds(kind: str) -> float:
+    """How long a running job of `kind` may stay silent before it is taken to have died."""
+    if kind == JobKind.SYNC:
+        return float(settings.KRAKEN_SYNC_STALE_SECONDS)
+    return float(settings.JOB_STALE_SECONDS)
+
+
+def _ago(seconds: float) -> datetime:
+    return timezone.now() - timedelta(seconds=seconds)
+
+
+def _span(seconds: float) -> str:
+    return f"{round(seconds / 60)} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+
+
+def stale_note(kind: str) -> str:
+    return f"{STALE_PREFIX} for {_span(stale_seconds(kind))} (the worker probably died)."
+
+
+def queue_note() -> str:
+    return f"{UNCLAIMED_PREFIX} for {_span(settings.JOB_QUEUE_TIMEOUT_SECONDS)}."
+
+
+def was_abandoned(job: Job) -> bool:
+    """Whether the job was failed because no living worker had it."""
+    return job.state == JobState.FAILED and job.error.startswith((STALE_PREFIX, UNCLAIMED_PREFIX))
+
+
+def jobs_expire_stale(*, kind: str | None = None, target: str | None = None) -> list[int]:
+    """Fail every active job (of `kind`, on `target`) that no living worker has; their ids.
+
+    A running job is dead when it has not beaten for ``stale_seconds(kind)``; a queued one when
+    no worker took it within JOB_QUEUE_TIMEOUT_SECONDS (its task was lost, or it was left
+    queued by a process that gave up).
+    """
+    expired: list[int] = []
+    for each in [kind] if kind else list(JobKind.values):
+        running = Q(state=JobState.RUNNING, heartbeat_at__lt=_ago(stale_seconds(each)))
+        queued = Q(
+            state=JobState.QUEUED,
+            heartbeat_at__lt=_ago(float(settings.JOB_QUEUE_TIMEOUT_SECONDS)),
+        )
+        for silent, note in ((running, stale_note(each)), (queued, queue_note())):
+            candidates = Job.objects.filter(silent, kind=each)
+            if target is not None:
+                candidates = candidates.filter(target=target)
+            for job_id in candidates.values_list("pk", flat=True):
+                if _stop_one(job_id, each, JobState.FAILED, note, silent=silent):
+                    expired.append(job_id)
+    return expired
+
+
+def _stop_one(job_id: int, kind: str, state: str, error: str, *, silent: Q | None = None) -> bool:
+    with transaction.atomic():
+        rows = Job.objects.filter(pk=job_id, state__in=ACTIVE_JOB_STATES)
+        if silent is not None:
+            rows = rows.filter(silent)  # it may have beaten since we looked
+        if not rows.update(state=state, error=error, finished_at=timezone.now()):
+            return False
+        _stopped(kind, [job_id], state, error)
+    return True
+
+
+def job_request(
+    *,
+    kind: str,
+    target: str,
+    owner=None,
+    reason: str = "",
+    follow_up: bool = False,
+    enqueue: Enqueue | None = None,
+) -> tuple[Job, bool]:
+    """The active job of (kind, target), or a new queued one; (job, created).
+
+    A new job goes to `enqueue` after the transaction commits. A joined job gains the reason;
+    with `follow_up`, a joined job that is already running runs once more when it ends (any
+    number of requests meanwhile make exactly one follow-up), since it may have read its inputs
+    before the change that prompted the request.
+    """
+    jobs_expire_stale(kind=kind, target=target)
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=kind,
+                target=target,
+                owner=owner,
+                reasons=[reason] if reason else [],
+                heartbeat_at=timezone.now(),
+            )
+    except IntegrityError:
+        joined = _join(kind=kind, target=target, reason=reason, follow_up=follow_up)
+        if joined is None:  # it ended between our INSERT and our look: ask again
+            return job_request(
+                kind=kind,
+                target=target,
+                owner=owner,
+                reason=reason,
+                follow_up=follow_up,
+                enqueue=enqueue,
+            )
+        return joined, False
+    if enqueue is not None:
+        transaction.on_commit(lambda: enqueue(job))
+    return job, True
+
+
+def _join(*, kind: str, target: str, reason: str, follow_up: bool) -> Job | None:
+    with transaction.atomic():
+        job = (
+            Job.objects.select_for_update()
+            .filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES)
+            .first()
+        )
+        if job is None:
+            return None
+        changed = []
+        if reason and len(job.reasons) < MAX_REASONS:
+            job.reasons = [*job.reasons, reason]
+            changed.append("reasons")
+        if follow_up and job.state == JobState.RUNNING and not job.follow_up:
+            job.follow_up = True
+            changed.append("follow_up")
+        if changed:
+            job.save(update_fields=changed)
+    return job
+
+
+def job_claim(*, job_id: int) -> Job | None:
+    """Move a queued job to running, or take over a running one whose worker died (a task
+    redelivered after a crash); None when there is nothing to do."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return None
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+        state=JobState.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        claimed = Job.objects.filter(
+            pk=job_id, state=JobState.RUNNING, heartbeat_at__lt=_ago(stale_seconds(job.kind))
+        ).update(heartbeat_at=now)
+    if not claimed:
+        return None
+    job.refresh_from_db()
+    return job
+
+
+def job_beat(*, job_id: int, progress: dict | None = None) -> bool:
+    """Record a sign of life (and progress); False when the job is no longer running."""
+    values: dict = {"heartbeat_at": timezone.now()}
+    if progress is not None:
+        values["progress"] = progress
+    return bool(Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(**values))
+
+
+def job_requeue(*, job_id: int, error: str) -> bool:
+    """Put a running job back in the queue (a transient failure its task will retry)."""
+    return bool(
+        Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(
+            state=JobState.QUEUED, error=error, heartbeat_at=timezone.now()
+        )
+    )
+
+
+def job_finish(
+    *, job: Job, state: str, error: str = "", enqueue: Enqueue | None = None
+) -> Job | None:
+    """End a running (or queued) job; returns its follow-up job when one was requested.
+
+    A job that was cancelled or expired meanwhile keeps that record.
+    """
+    with transaction.atomic():
+        locked = (
+            Job.objects.select_for_update().filter(pk=job.pk, state__in=ACTIVE_JOB_STATES).first()
+        )
+        if locked is None:
+            return None
+        locked.state, locked.error, locked.finished_at = state, error, timezone.now()
+        locked.progress = job.progress or locked.progress
+        locked.save(update_fields=["state", "error", "finished_at", "progress"])
+        job.state, job.error, job.finished_at = locked.state, error, locked.finished_at
+        if not locked.follow_up:
+            return None
+        follow = Job.objects.create(
+            kind=locked.kind,
+            target=locked.target,
+            owner_id=locked.owner_id,
+            reasons=[f"follow-up of job #{locked.pk}"],
+            heartbeat_at=timezone.now(),
+        )
+        if enqueue is not None:
+            transaction.on_commit(lambda: enqueue(follow))
+    return follow
+
+
+def job_cancel(*, job_id: int) -> bool:
+    """Stop an active job: its worker notices at its next beat and stops there."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return False
+    return _stop_one(job_id, job.kind, JobState.CANCELLED, CANCELLED_NOTE)
+
+
+def job_set_task(*, job: Job, task_id: str | None) -> None:
+    if task_id:
+        Job.objects.filter(pk=job.pk).update(task_id=task_id[:64])
+
+
+def active_job(*, kind: str, target: str) -> Job | None:
+    return Job.objects.filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES).first()

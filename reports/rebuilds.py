@@ -1,0 +1,68 @@
+"""The one way to ask for a user's accounts to be recomputed: ``rebuild_request``.
+
+Called by services after whatever changes the books' inputs: a successful sync, a change of
+profile, a connection's deletion, a basis entry, the dashboard's "Recompute" button. Requests
+coalesce per user: at most one rebuild job per user is queued or running; a request while one
+is queued joins it (it has not read its inputs yet), and requests while one runs make exactly
+one follow-up, which starts when it ends (it may have read its inputs before the change). A
+follow-up whose inputs turn out unchanged stores nothing new (``accounting_rebuild`` compares
+digests), so coalesced requests cost one computation.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
+
+from jobs.models import Job, JobKind
+from jobs.runner import Progress, job_run
+from jobs.services import job_request, job_set_task
+from reports.models import AccountingRun
+
+
+def rebuild_target(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def rebuild_request(*, user: AbstractBaseUser, reason: str) -> Job:
+    """The user's active rebuild job, joined, or a new one enqueued after the commit."""
+    job, _ = job_request(
+        kind=JobKind.REBUILD,
+        target=rebuild_target(user.pk),
+        owner=user,
+        reason=reason,
+        follow_up=True,
+        enqueue=rebuild_enqueue,
+    )
+    return job
+
+
+def rebuild_enqueue(job: Job) -> None:
+    """Hand a rebuild job to a worker (in this process when Celery runs eagerly)."""
+    from reports.tasks import rebuild_job  # tasks import this module
+
+    result = rebuild_job.delay(job.pk)
+    job_set_task(job=job, task_id=getattr(result, "id", None))
+
+
+def rebuild_execute(*, job_id: int) -> Job | None:
+    """Run a rebuild job to its end (idempotent: a finished or living job is left alone)."""
+    return job_run(job_id=job_id, work=_rebuild, enqueue_follow_up=rebuild_enqueue)
+
+
+def _rebuild(job: Job, progress: Progress) -> None:
+    from reports.services import accounting_rebuild  # the engine's imports stay off the web path
+
+    if job.owner is None:
+        return  # its user was deleted meanwhile: nothing to rebuild
+    # A job taken over from a dead worker: the run that worker began will never finish.
+    runs_follow_jobs([job.pk], AccountingRun.State.FAILED, "Interrupted: its worker died.")
+    run = accounting_rebuild(user=job.owner, job=job, on_progress=progress)
+    progress(run=run.pk)
+
+
+def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:
+    """A rebuild Job cancelled or failed as dead: its run is not left `running`."""
+    AccountingRun.objects.filter(job_id__in=job_ids, state=AccountingRun.State.RUNNING).update(
+        state=AccountingRun.State.FAILED, error=error, finished_at=timezone.now()
+    )
