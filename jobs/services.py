@@ -10,6 +10,7 @@ its app registers with ``on_job_stopped``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -252,3 +253,15 @@ def job_set_task(*, job: Job, task_id: str | None) -> None:
 
 def active_job(*, kind: str, target: str) -> Job | None:
     return Job.objects.filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES).first()
+
+
+def job_wait(*, job: Job, poll: float = 1.0, on_poll: Callable[[Job], None] | None = None) -> Job:
+    """Wait for another process's job to end, never for a dead one: it is expired on the way."""
+    while True:
+        jobs_expire_stale(kind=job.kind, target=job.target)
+        current = Job.objects.filter(pk=job.pk).first()
+        if current is None or not current.is_active:
+            return current or job
+        if on_poll is not None:
+            on_poll(current)
+        time.sleep(poll)

@@ -11,12 +11,14 @@ digests), so coalesced requests cost one computation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from jobs.models import Job, JobKind
 from jobs.runner import Progress, job_run
-from jobs.services import job_request, job_set_task
+from jobs.services import job_request, job_set_task, job_wait, was_abandoned
 from reports.models import AccountingRun
 
 
@@ -47,18 +49,48 @@ def rebuild_enqueue(job: Job) -> None:
 
 def rebuild_execute(*, job_id: int) -> Job | None:
     """Run a rebuild job to its end (idempotent: a finished or living job is left alone)."""
-    return job_run(job_id=job_id, work=_rebuild, enqueue_follow_up=rebuild_enqueue)
+    return job_run(job_id=job_id, work=_rebuild_work(), enqueue_follow_up=rebuild_enqueue)
 
 
-def _rebuild(job: Job, progress: Progress) -> None:
-    from reports.services import accounting_rebuild  # the engine's imports stay off the web path
+def _rebuild_work(*, connection=None, force: bool = False) -> Callable[[Job, Progress], None]:
+    def work(job: Job, progress: Progress) -> None:
+        from reports.services import accounting_rebuild  # the engine stays off the web path
 
-    if job.owner is None:
-        return  # its user was deleted meanwhile: nothing to rebuild
-    # A job taken over from a dead worker: the run that worker began will never finish.
-    runs_follow_jobs([job.pk], AccountingRun.State.FAILED, "Interrupted: its worker died.")
-    run = accounting_rebuild(user=job.owner, job=job, on_progress=progress)
-    progress(run=run.pk)
+        if job.owner is None:
+            return  # its user was deleted meanwhile: nothing to rebuild
+        # A job taken over from a dead worker: the run that worker began will never finish.
+        runs_follow_jobs([job.pk], AccountingRun.State.FAILED, "Interrupted: its worker died.")
+        run = accounting_rebuild(
+            user=job.owner, connection=connection, force=force, job=job, on_progress=progress
+        )
+        progress(run=run.pk)
+
+    return work
+
+
+def rebuild_here(
+    *, user: AbstractBaseUser, connection=None, force: bool = False, reason: str
+) -> tuple[Job, AccountingRun | None]:
+    """Rebuild in this process (the command line), as a job; joins (waits for) an active one.
+
+    A rebuild of one connection's scope is its own target; the user's rebuild coalesces with
+    every other request for the user.
+    """
+    target = rebuild_target(user.pk)
+    if connection is not None:
+        target = f"{target}:connection:{connection.pk}"
+    job, created = job_request(kind=JobKind.REBUILD, target=target, owner=user, reason=reason)
+    if not created:
+        job = job_wait(job=job)
+        if was_abandoned(job):  # its worker died: this process does the work instead
+            return rebuild_here(user=user, connection=connection, force=force, reason=reason)
+        return job, job.accounting_runs.order_by("-pk").first()
+
+    work = _rebuild_work(connection=connection, force=force)
+    ended = job_run(job_id=job.pk, work=work, enqueue_follow_up=rebuild_enqueue)
+    ended = ended or job
+    run_id = ended.progress.get("run")
+    return ended, AccountingRun.objects.filter(pk=run_id).first() if run_id else None
 
 
 def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import KrakenConnection
 from jobs.models import Job
-from jobs.services import was_abandoned
+from jobs.services import job_wait, was_abandoned
 from portfolio.models import DataSet, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
-from portfolio.sync.runs import sync_expire_stale, sync_request
+from portfolio.sync.runs import sync_request
 
 LABELS = dict(DataSet.choices)
 
@@ -109,19 +107,17 @@ class Command(BaseCommand):
 
     def wait(self, run: SyncRun, bars: ProgressBars) -> bool:
         """Follow another process's run to its end; True if it died and must be replaced."""
-        while True:
-            sync_expire_stale(connection=run.connection)
+
+        def show(_job: Job) -> None:
             current = SyncRun.objects.filter(pk=run.pk).first()
-            if current is None:
-                return False
-            if not current.is_active:
-                job = Job.objects.filter(pk=current.job_id).first()
-                if job is not None and was_abandoned(job):
-                    self.stdout.write(f"Sync #{run.pk} stopped: {job.error} Starting a new one.")
-                    return True
-                return False
-            bars.update(current)
-            time.sleep(1)
+            if current is not None:
+                bars.update(current)
+
+        job = job_wait(job=Job.objects.get(pk=run.job_id), on_poll=show)
+        if was_abandoned(job):
+            self.stdout.write(f"Sync #{run.pk} stopped: {job.error} Starting a new one.")
+            return True
+        return False
 
     def summary(self, connection: KrakenConnection, run: SyncRun) -> str:
         fetched = sum(int(e.get("fetched") or 0) for e in run.progress.values())

@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import KrakenConnection
+from jobs.models import JobState
 from reports.models import AccountingRun
-from reports.services import accounting_rebuild
+from reports.rebuilds import rebuild_here
 
 
 class Command(BaseCommand):
@@ -25,14 +26,16 @@ class Command(BaseCommand):
             connection = KrakenConnection.objects.filter(pk=o["connection"], user=user).first()
             if connection is None:
                 raise CommandError(f"user {user.username!r} has no connection {o['connection']}")
-        try:
-            run = accounting_rebuild(user=user, connection=connection, force=o["force"])
-        except Exception as exc:
-            raise CommandError(f"rebuild failed: {exc}") from exc
-        if run.state != AccountingRun.State.SUCCEEDED:
-            raise CommandError(f"rebuild failed: {run.error}")
+        job, run = rebuild_here(
+            user=user, connection=connection, force=o["force"], reason="accounting_rebuild command"
+        )
+        if job.state != JobState.SUCCEEDED:
+            raise CommandError(f"rebuild failed (job #{job.pk}): {job.error or job.state}")
+        if run is None or run.state != AccountingRun.State.SUCCEEDED:
+            raise CommandError(f"rebuild failed: {run.error if run else 'no run was stored'}")
         self.stdout.write(
             f"accounts rebuilt for {user.username}: {run.event_count} events, "
             f"{run.disposals.count()} disposals, {run.lots.count()} open lots, "
-            f"{len(run.problems)} problems, {len(run.warnings)} warnings (run {run.pk})"
+            f"{len(run.problems)} problems, {len(run.warnings)} warnings (run {run.pk}, "
+            f"job {job.pk})"
         )

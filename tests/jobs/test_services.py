@@ -1,0 +1,146 @@
+"""Jobs: one active per (kind, target), joined at enqueue, follow-ups, expiry of dead ones."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jobs.models import Job, JobKind, JobState
+from jobs.runner import job_run
+from jobs.services import (
+    job_cancel,
+    job_claim,
+    job_finish,
+    job_request,
+    jobs_expire_stale,
+    was_abandoned,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def request(user, *, target="user:1", kind=JobKind.REBUILD, **options):
+    return job_request(kind=kind, target=target, owner=user, **options)
+
+
+def test_the_database_refuses_a_second_active_job_for_one_kind_and_target():
+    user = UserFactory()
+    Job.objects.create(kind=JobKind.REBUILD, target="user:1", owner=user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Job.objects.create(kind=JobKind.REBUILD, target="user:1", state=JobState.RUNNING)
+    Job.objects.create(kind=JobKind.SYNC, target="user:1", owner=user)  # another kind
+    Job.objects.create(kind=JobKind.REBUILD, target="user:2", owner=user)  # another target
+    assert Job.objects.count() == 3
+
+
+def test_requests_for_a_queued_job_join_it_and_enqueue_nothing_more():
+    user = UserFactory()
+    enqueued = []
+    first, created_first = request(user, reason="sync #1", enqueue=enqueued.append)
+    second, created_second = request(user, reason="sync #2", enqueue=enqueued.append)
+    assert (created_first, created_second) == (True, False)
+    assert second.pk == first.pk
+    assert enqueued == [first]
+    first.refresh_from_db()
+    assert first.reasons == ["sync #1", "sync #2"]
+    assert first.follow_up is False  # it has not read its inputs yet: no second run needed
+
+
+def test_requests_while_a_job_runs_make_exactly_one_follow_up():
+    user = UserFactory()
+    job, _ = request(user, reason="first")
+    assert job_claim(job_id=job.pk) is not None
+    for n in range(3):
+        joined, created = request(user, reason=f"change {n}", follow_up=True)
+        assert (joined.pk, created) == (job.pk, False)
+    enqueued = []
+
+    follow = job_finish(job=job, state=JobState.SUCCEEDED, enqueue=enqueued.append)
+
+    assert follow is not None and follow.pk != job.pk
+    assert enqueued == [follow]
+    assert follow.state == JobState.QUEUED
+    assert follow.reasons == [f"follow-up of job #{job.pk}"]
+    assert Job.objects.filter(kind=JobKind.REBUILD, target="user:1").count() == 2
+    assert job_finish(job=follow, state=JobState.SUCCEEDED) is None  # no request meanwhile
+
+
+def test_a_running_job_without_a_heartbeat_for_too_long_is_failed_with_a_reason(settings):
+    settings.JOB_STALE_SECONDS = 60
+    user = UserFactory()
+    job, _ = request(user)
+    job_claim(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=59))
+    assert jobs_expire_stale() == []  # still within its limit
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
+
+    fresh, created = request(user)
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED
+    assert job.error == "Stopped: no sign of life for 60 seconds (the worker probably died)."
+    assert was_abandoned(job)
+    assert created and fresh.pk != job.pk and fresh.state == JobState.QUEUED
+
+
+def test_a_queued_job_no_worker_took_is_failed_after_the_queue_timeout(settings):
+    settings.JOB_QUEUE_TIMEOUT_SECONDS = 600
+    user = UserFactory()
+    job, _ = request(user)
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=599))
+    assert request(user)[0].pk == job.pk
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=601))
+
+    fresh, created = request(user)
+
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.FAILED, "Stopped: no worker took it for 10 minutes.")
+    assert created and fresh.pk != job.pk
+
+
+def test_a_redelivered_task_leaves_a_living_job_alone_and_takes_over_a_dead_one(settings):
+    settings.JOB_STALE_SECONDS = 60
+    job, _ = request(UserFactory())
+    assert job_claim(job_id=job.pk) is not None
+    assert job_claim(job_id=job.pk) is None  # another worker has it and is alive
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
+    assert job_claim(job_id=job.pk).state == JobState.RUNNING
+    job_finish(job=job, state=JobState.SUCCEEDED)
+    assert job_claim(job_id=job.pk) is None  # finished: nothing to do
+
+
+def test_the_runner_records_success_failure_and_progress():
+    user = UserFactory()
+    ok, _ = request(user, target="a")
+    ended = job_run(job_id=ok.pk, work=lambda job, progress: progress(done=3, total=4, stage="x"))
+    assert ended.state == JobState.SUCCEEDED
+    assert ended.progress == {"done": 3, "total": 4, "stage": "x"}
+    assert ended.started_at <= ended.finished_at
+
+    bad, _ = request(user, target="b")
+
+    def fail(job, progress):
+        raise ValueError("no prices for XYZ")
+
+    ended = job_run(job_id=bad.pk, work=fail)
+    assert (ended.state, ended.error) == (JobState.FAILED, "ValueError: no prices for XYZ")
+    assert job_run(job_id=bad.pk, work=fail) is None
+
+
+def test_a_cancelled_job_stops_at_its_next_progress_report_and_stays_cancelled():
+    job, _ = request(UserFactory())
+    reached = []
+
+    def work(job, progress):
+        progress(done=1)
+        assert job_cancel(job_id=job.pk)
+        progress(done=2)  # raises: the job was cancelled
+        reached.append("after")
+
+    ended = job_run(job_id=job.pk, work=work)
+    assert (ended.state, ended.error) == (JobState.CANCELLED, "Cancelled.")
+    assert ended.progress == {"done": 1}
+    assert reached == []
+    assert job_cancel(job_id=job.pk) is False

@@ -1,0 +1,105 @@
+"""A dead sync never blocks the next one: a killed process, a run left queued by a failure."""
+
+import signal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from jobs.models import Job, JobState
+from portfolio.models import SyncRun, SyncState
+from tests.processes import manage, wait_for
+from tests.sync.conftest import connect, stored_ledger, truth_ledger
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+STALE = 3
+
+
+def child_env(tmp_path) -> dict[str, str]:
+    return {
+        "KRAKEN_SYNC_STALE_SECONDS": str(STALE),
+        "KRAKEN_STATE_DIR": str(tmp_path / "kraken-state"),
+        "KRAKEN_PUBLIC_RATE": "1000",
+        "KRAKEN_RETRY_BASE_DELAY": "0.005",
+        "KRAKEN_SYNC_EXPORT_THRESHOLD": "5000",
+    }
+
+
+def test_a_sync_killed_mid_run_is_replaced_by_the_next_command_which_finishes(simulator, tmp_path):
+    account = simulator.add_account(seed=1201, size=3000)
+    connection = connect(simulator, account)
+    user = connection.user.username
+    first = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
+
+    def ledger_rows_stored():
+        run = SyncRun.objects.filter(connection=connection).first()
+        return run is not None and run.progress.get("ledgers", {}).get("fetched", 0) > 0
+
+    wait_for(ledger_rows_stored, timeout=60, what="the first sync to store ledger rows")
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    dead = SyncRun.objects.get(connection=connection)
+    assert dead.state == SyncState.RUNNING  # as a killed worker leaves it
+
+    second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
+    out, err = second.communicate(timeout=180)
+
+    assert second.returncode == 0, err
+    assert f"Sync #{dead.pk} is already running; waiting for it." in out
+    dead.refresh_from_db()
+    note = f"Stopped: no sign of life for {STALE} seconds (the worker probably died)."
+    assert (dead.state, dead.error) == (SyncState.FAILED, note)
+    assert Job.objects.get(pk=dead.job_id).state == JobState.FAILED
+    assert f"Sync #{dead.pk} stopped: {note} Starting a new one." in out
+    fresh = SyncRun.objects.filter(connection=connection).exclude(pk=dead.pk).get()
+    assert fresh.state == SyncState.SUCCEEDED
+    assert f"sync #{fresh.pk} succeeded" in out
+    assert stored_ledger(connection) == truth_ledger(account)
+
+
+def test_a_transient_failure_on_the_command_line_fails_the_run_instead_of_leaving_it_queued(
+    simulator,
+):
+    account = simulator.add_account(seed=1202, size=200)
+    connection = connect(simulator, account)
+    user = connection.user.username
+    simulator.set_faults(fail_next=("http_503", 1000, "private/TradesHistory"))
+
+    with pytest.raises(CommandError, match="Kraken kept failing"):
+        call_command("kraken_sync", "--user", user)
+
+    failed = SyncRun.objects.get(connection=connection)
+    assert failed.state == SyncState.FAILED
+    assert "HTTP 503" in failed.error
+    assert Job.objects.get(pk=failed.job_id).state == JobState.FAILED
+    simulator.faults.clear()
+    call_command("kraken_sync", "--user", user)  # not blocked by the failed run
+    fresh = SyncRun.objects.filter(connection=connection).exclude(pk=failed.pk).get()
+    assert fresh.state == SyncState.SUCCEEDED
+    assert stored_ledger(connection) == truth_ledger(account)
+
+
+def test_a_run_left_queued_for_a_retry_that_never_came_does_not_block(simulator, settings):
+    from portfolio.sync.pipeline import TransientSyncError, sync_run_execute
+    from portfolio.sync.runs import sync_request
+
+    account = simulator.add_account(seed=1203, size=200)
+    connection = connect(simulator, account)
+    run, _ = sync_request(connection=connection)
+    simulator.set_faults(fail_next=("http_503", 1000, "private/TradesHistory"))
+    with pytest.raises(TransientSyncError):
+        sync_run_execute(run_id=run.pk)  # queued again for a task retry, which never comes
+    simulator.faults.clear()
+    assert SyncRun.objects.get(pk=run.pk).state == SyncState.QUEUED
+    settings.JOB_QUEUE_TIMEOUT_SECONDS = 0
+
+    call_command("kraken_sync", "--user", connection.user.username)
+
+    run.refresh_from_db()
+    assert (run.state, run.error) == (
+        SyncState.FAILED,
+        "Stopped: no worker took it for 0 seconds.",
+    )
+    fresh = SyncRun.objects.filter(connection=connection).exclude(pk=run.pk).get()
+    assert fresh.state == SyncState.SUCCEEDED
