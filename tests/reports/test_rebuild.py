@@ -9,8 +9,8 @@ import pytest
 from portfolio.accounting import summarise_tax_year
 from reports import inputs
 from reports.models import AccountingRun, DisposalRow, LotRow, YearResult
-from reports.services import accounting_rebuild, compute_for, settings_for
 from reports.rebuilds import rebuild_request
+from reports.services import accounting_rebuild, compute_for, settings_for
 from reports.tasks import rebuild_job
 from tests.simulated import connect, sync
 
