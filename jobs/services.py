@@ -114,15 +114,18 @@ def job_request(
     reason: str = "",
     follow_up: bool = False,
     enqueue: Enqueue | None = None,
+    expire: bool = True,
 ) -> tuple[Job, bool]:
     """The active job of (kind, target), or a new queued one; (job, created).
 
     A new job goes to `enqueue` after the transaction commits. A joined job gains the reason;
     with `follow_up`, a joined job that is already running runs once more when it ends (any
     number of requests meanwhile make exactly one follow-up), since it may have read its inputs
-    before the change that prompted the request.
+    before the change that prompted the request. `expire=False`: the caller expired dead jobs
+    already, before its transaction (whose first statement must be a write on SQLite).
     """
-    jobs_expire_stale(kind=kind, target=target)
+    if expire:
+        jobs_expire_stale(kind=kind, target=target)
     try:
         with transaction.atomic():
             job = Job.objects.create(
@@ -142,6 +145,7 @@ def job_request(
                 reason=reason,
                 follow_up=follow_up,
                 enqueue=enqueue,
+                expire=expire,
             )
         return joined, False
     if enqueue is not None:
@@ -150,23 +154,27 @@ def job_request(
 
 
 def _join(*, kind: str, target: str, reason: str, follow_up: bool) -> Job | None:
-    with transaction.atomic():
-        job = (
-            Job.objects.select_for_update()
-            .filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES)
-            .first()
-        )
-        if job is None:
+    """Add the request to the active job; None if it ended meanwhile (then ask again).
+
+    Conditional UPDATEs, no read-then-write transaction: on SQLite such a transaction can fail
+    to take the write lock while another process writes.
+    """
+    job = Job.objects.filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES).first()
+    if job is None:
+        return None
+    active = Job.objects.filter(pk=job.pk, state__in=ACTIVE_JOB_STATES)
+    if reason and len(job.reasons) < MAX_REASONS:
+        job.reasons = [*job.reasons, reason]
+        if not active.update(reasons=job.reasons):
             return None
-        changed = []
-        if reason and len(job.reasons) < MAX_REASONS:
-            job.reasons = [*job.reasons, reason]
-            changed.append("reasons")
-        if follow_up and job.state == JobState.RUNNING and not job.follow_up:
+    if follow_up:
+        # A running job may have read its inputs before this change: it runs once more. The
+        # flag is set only while it still runs, so job_finish (which ends it first, then
+        # reads the flag) either sees it or makes this request start a new job.
+        if Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(follow_up=True):
             job.follow_up = True
-            changed.append("follow_up")
-        if changed:
-            job.save(update_fields=changed)
+        elif not Job.objects.filter(pk=job.pk, state=JobState.QUEUED).exists():
+            return None
     return job
 
 
@@ -214,23 +222,21 @@ def job_finish(
 
     A job that was cancelled or expired meanwhile keeps that record.
     """
-    with transaction.atomic():
-        locked = (
-            Job.objects.select_for_update().filter(pk=job.pk, state__in=ACTIVE_JOB_STATES).first()
-        )
-        if locked is None:
+    values: dict = {"state": state, "error": error, "finished_at": timezone.now()}
+    if job.progress:
+        values["progress"] = job.progress
+    with transaction.atomic():  # the write comes first: it takes SQLite's write lock at once
+        if not Job.objects.filter(pk=job.pk, state__in=ACTIVE_JOB_STATES).update(**values):
             return None
-        locked.state, locked.error, locked.finished_at = state, error, timezone.now()
-        locked.progress = job.progress or locked.progress
-        locked.save(update_fields=["state", "error", "finished_at", "progress"])
-        job.state, job.error, job.finished_at = locked.state, error, locked.finished_at
-        if not locked.follow_up:
+        ended = Job.objects.get(pk=job.pk)
+        job.state, job.error, job.finished_at = state, error, ended.finished_at
+        if not ended.follow_up:
             return None
         follow = Job.objects.create(
-            kind=locked.kind,
-            target=locked.target,
-            owner_id=locked.owner_id,
-            reasons=[f"follow-up of job #{locked.pk}"],
+            kind=ended.kind,
+            target=ended.target,
+            owner_id=ended.owner_id,
+            reasons=[f"follow-up of job #{ended.pk}"],
             heartbeat_at=timezone.now(),
         )
         if enqueue is not None:

@@ -56,9 +56,14 @@ def sync_request(
     A new run is handed to `enqueue` after the transaction commits (never a run that does not
     exist yet for the worker); a joined run is not enqueued again.
     """
+    sync_expire_stale(connection=connection)
     with transaction.atomic():
         job, created = job_request(
-            kind=JobKind.SYNC, target=sync_target(connection), owner=connection.user, reason=trigger
+            kind=JobKind.SYNC,
+            target=sync_target(connection),
+            owner=connection.user,
+            reason=trigger,
+            expire=False,
         )
         if created:
             run = SyncRun.objects.create(
