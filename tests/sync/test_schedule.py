@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 
+from jobs.models import Job, JobState
 from portfolio.models import SyncRun, SyncState, SyncTrigger
 from portfolio.tasks import dispatch_due_syncs
 from tests.sync.conftest import connect
@@ -28,5 +29,6 @@ def test_the_dispatcher_requests_a_sync_for_each_due_connection_once(simulator, 
     SyncRun.objects.filter(pk=run.pk).update(
         state=SyncState.SUCCEEDED, created_at=run.created_at - dt.timedelta(minutes=61)
     )
+    Job.objects.filter(pk=run.job_id).update(state=JobState.SUCCEEDED)  # its life ended too
     with mock.patch("portfolio.tasks.sync_connection.delay"):
         assert dispatch_due_syncs() == 1
