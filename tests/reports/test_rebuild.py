@@ -101,7 +101,7 @@ def test_daily_values_cover_every_day_of_the_history(synced):
     assert run.daily_values.filter(value__gt=0).count() > len(days) // 2
 
 
-def test_the_celery_task_rebuilds_for_a_user(synced):
+def test_the_celery_task_rebuilds_for_a_user(synced, eager):
     _account, connection = synced
     job = rebuild_request(user=connection.user, reason="test")  # eager: the task runs here
     job.refresh_from_db()

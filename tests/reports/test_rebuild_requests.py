@@ -16,7 +16,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.processes import manage, wait_for
 from tests.simulated import connect, sync
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
 
 STALE = 3
 

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from portfolio.celery import app as celery_app
 from portfolio.models import SyncRun, SyncTrigger
 from portfolio.sync.runs import sync_request
 from portfolio.tasks import sync_connection
@@ -12,15 +11,6 @@ from tests.factories import UserFactory
 from tests.simulated import connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def eager():
-    """Run follow-up tasks in this process, whatever broker the suite is configured with."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_a_successful_sync_task_rebuilds_the_users_accounts(simulator, eager):
