@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from jobs.models import ACTIVE_JOB_STATES, JobState
 from portfolio.models.fields import connection_field
 
 
@@ -19,15 +20,9 @@ class DataSet(models.TextChoices):
     FUTURES_LOG = "futures_log", "Futures account log"
 
 
-class SyncState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-ACTIVE_STATES = (SyncState.QUEUED, SyncState.RUNNING)
+# A sync's states are its Job's (jobs.Job): the run's state mirrors the job's.
+SyncState = JobState
+ACTIVE_STATES = ACTIVE_JOB_STATES
 
 
 class SyncTrigger(models.TextChoices):
