@@ -97,7 +97,6 @@ def test_a_rebuild_killed_mid_run_is_failed_by_the_heartbeat_check_and_the_next_
     assert dead.state == JobState.RUNNING  # as a killed worker leaves it
     settings.JOB_STALE_SECONDS = STALE
 
-    assert rebuild_request(user=user, reason="too soon").pk == dead.pk  # it may still be alive
     time.sleep(STALE + 0.5)
     fresh = rebuild_request(user=user, reason="after the worker died")  # eager: runs here
 
