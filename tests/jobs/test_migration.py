@@ -9,7 +9,10 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("portfolio", "0001_initial"), ("reports", "0002_incremental_rebuild"), ("jobs", None)]
-AFTER = [("portfolio", "0002_jobs_syncrun_job"), ("reports", "0003_jobs_accountingrun_job")]
+AFTER = [
+    ("portfolio", "0003_jobs_syncrun_job_data"),
+    ("reports", "0004_jobs_accountingrun_job_data"),
+]
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
 
