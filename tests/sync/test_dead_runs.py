@@ -23,30 +23,38 @@ def child_env(tmp_path) -> dict[str, str]:
         "KRAKEN_PUBLIC_RATE": "1000",
         "KRAKEN_RETRY_BASE_DELAY": "0.005",
         "KRAKEN_SYNC_EXPORT_THRESHOLD": "5000",
+        "PYTHONUNBUFFERED": "1",
     }
 
 
-def test_a_sync_killed_mid_run_is_replaced_by_the_next_command_which_finishes(simulator, tmp_path):
+def test_a_command_waiting_on_a_sync_whose_process_is_killed_takes_over_and_finishes(
+    simulator, tmp_path
+):
     account = simulator.add_account(seed=1201, size=3000)
     connection = connect(simulator, account)
     user = connection.user.username
-    first = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
-
-    def ledger_rows_stored():
-        run = SyncRun.objects.filter(connection=connection).first()
-        return run is not None and run.progress.get("ledgers", {}).get("fetched", 0) > 0
-
-    wait_for(ledger_rows_stored, timeout=60, what="the first sync to store ledger rows")
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    dead = SyncRun.objects.get(connection=connection)
-    assert dead.state == SyncState.RUNNING  # as a killed worker leaves it
-
-    second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
-    out, err = second.communicate(timeout=180)
+    # Every Kraken answer takes 0.3 s: the first sync is surely still running when the second
+    # command arrives and joins it.
+    simulator.set_faults(rate=1.0, kinds={"slow"}, slow_seconds=0.3)
+    try:
+        first = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
+        wait_for(
+            lambda: SyncRun.objects.filter(connection=connection, state="running").exists(),
+            timeout=60,
+            what="the first sync to start",
+        )
+        second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
+        dead = SyncRun.objects.get(connection=connection)
+        joined = f"Sync #{dead.pk} is already running; waiting for it."
+        seen = wait_for(lambda: _line_with(second, joined), timeout=60, what="the second to join")
+        first.send_signal(signal.SIGKILL)  # the process that runs the sync dies
+        first.wait()
+    finally:
+        simulator.set_faults(rate=0.0, kinds=set())
+    rest, err = second.communicate(timeout=180)
+    out = seen + rest
 
     assert second.returncode == 0, err
-    assert f"Sync #{dead.pk} is already running; waiting for it." in out
     dead.refresh_from_db()
     note = f"Stopped: no sign of life for {STALE} seconds (the worker probably died)."
     assert (dead.state, dead.error) == (SyncState.FAILED, note)
@@ -56,6 +64,16 @@ def test_a_sync_killed_mid_run_is_replaced_by_the_next_command_which_finishes(si
     assert fresh.state == SyncState.SUCCEEDED
     assert f"sync #{fresh.pk} succeeded" in out
     assert stored_ledger(connection) == truth_ledger(account)
+
+
+def _line_with(process, text: str) -> str:
+    """Read the child's output up to a line containing `text`; all of it so far."""
+    seen = ""
+    for line in process.stdout:
+        seen += line
+        if text in line:
+            return seen
+    raise AssertionError(f"the child ended without printing {text!r}: {seen!r}")
 
 
 def test_a_transient_failure_on_the_command_line_fails_the_run_instead_of_leaving_it_queued(
