@@ -144,3 +144,26 @@ def test_a_cancelled_job_stops_at_its_next_progress_report_and_stays_cancelled()
     assert ended.progress == {"done": 1}
     assert reached == []
     assert job_cancel(job_id=job.pk) is False
+
+
+def test_the_beat_task_fails_a_dead_rebuild_and_its_run_without_any_new_request(settings):
+    from jobs.tasks import expire_stale_jobs
+    from reports.models import AccountingRun
+
+    settings.JOB_STALE_SECONDS = 60
+    user = UserFactory()
+    job, _ = request(user, target=f"user:{user.pk}")
+    job_claim(job_id=job.pk)
+    run = AccountingRun.objects.create(
+        user=user, job=job, jurisdiction="us", method="fifo", base_currency="USD",
+        as_of=timezone.now(), inputs_digest="x",
+    )  # fmt: skip
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
+
+    assert expire_stale_jobs.apply().get() == 1
+
+    run.refresh_from_db()
+    note = "Stopped: no sign of life for 60 seconds (the worker probably died)."
+    assert (run.state, run.error) == (AccountingRun.State.FAILED, note)
+    assert run.finished_at is not None
+    assert expire_stale_jobs.apply().get() == 0
