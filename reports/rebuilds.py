@@ -84,13 +84,11 @@ def rebuild_here(
         job = job_wait(job=job)
         if was_abandoned(job):  # its worker died: this process does the work instead
             return rebuild_here(user=user, connection=connection, force=force, reason=reason)
-        return job, job.accounting_runs.order_by("-pk").first()
-
-    work = _rebuild_work(connection=connection, force=force)
-    ended = job_run(job_id=job.pk, work=work, enqueue_follow_up=rebuild_enqueue)
-    ended = ended or job
-    run_id = ended.progress.get("run")
-    return ended, AccountingRun.objects.filter(pk=run_id).first() if run_id else None
+    else:
+        work = _rebuild_work(connection=connection, force=force)
+        job = job_run(job_id=job.pk, work=work, enqueue_follow_up=rebuild_enqueue) or job
+    run_id = job.progress.get("run")  # the stored run, new or unchanged
+    return job, AccountingRun.objects.filter(pk=run_id).first() if run_id else None
 
 
 def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:

@@ -134,3 +134,24 @@ def test_deleting_a_connection_removes_its_data_from_the_totals(simulator, clien
     last = rebuild_jobs(user).last()
     assert last.reasons == [f"connection {deleted.label!r} deleted"]
     assert last.state == JobState.SUCCEEDED
+
+
+def test_the_rebuild_command_runs_as_a_job_and_reports_an_unchanged_run(simulator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user, _ = synced_user(simulator, 1305)
+    outputs = []
+    for _ in range(2):
+        out = StringIO()
+        call_command("accounting_rebuild", "--user", user.username, stdout=out)
+        outputs.append(out.getvalue())
+
+    first, second = rebuild_jobs(user)
+    run = AccountingRun.objects.get(user=user)  # the second found the inputs unchanged
+    assert run.job == first
+    assert (first.state, second.state) == (JobState.SUCCEEDED, JobState.SUCCEEDED)
+    assert first.reasons == second.reasons == ["accounting_rebuild command"]
+    assert outputs[0].endswith(f"(run {run.pk}, job {first.pk})\n")
+    assert outputs[1].endswith(f"(run {run.pk}, job {second.pk})\n")
