@@ -168,6 +168,18 @@ class KrakenConnection(models.Model):
             crypto.decrypt(self.futures_secret_encrypted) if self.futures_secret_encrypted else ""
         )
 
+    ENCRYPTED_FIELDS = (
+        "api_key_encrypted",
+        "api_secret_encrypted",
+        "futures_key_encrypted",
+        "futures_secret_encrypted",
+    )
+
+    @property
+    def keys_readable(self) -> bool:
+        """False when the credentials key cannot decrypt a stored secret: keys need re-entering."""
+        return all(crypto.readable(getattr(self, name)) for name in self.ENCRYPTED_FIELDS)
+
     def rate_limits(self) -> tuple[Decimal, Decimal]:
         """The counter maximum and decay per second for this connection's key.
 

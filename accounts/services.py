@@ -64,12 +64,6 @@ def profile_for(*, user: AbstractBaseUser) -> Profile:
     return profile
 
 
-KEYS_NEED_REENTERING = (
-    "The stored keys of this connection cannot be read with this server's credentials key "
-    "(it was changed or lost): enter the API key and secret again (and the Futures ones, if any)."
-)
-
-
 @dataclass(frozen=True)
 class ConnectionInput:
     label: str
@@ -239,7 +233,7 @@ def connection_update(
             }
         )
     except crypto.CredentialsKeyError as error:
-        raise ValidationError({"api_key": KEYS_NEED_REENTERING}) from error
+        raise ValidationError({"api_key": crypto.KEYS_NEED_REENTERING}) from error
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )

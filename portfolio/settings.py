@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.connection_warnings",
             ],
         },
     },
@@ -162,6 +163,11 @@ KRAKEN_STATE_DIR = Path(os.environ.get("KRAKEN_STATE_DIR", VAR_DIR / "kraken-sta
 # Hosts (names or IP addresses, any port) a connection's URLs may point at although they are not
 # public https addresses: the simulator's loopback address in the demo and the tests.
 KRAKEN_ALLOWED_HOSTS = env_list("KRAKEN_ALLOWED_HOSTS", [])
+# A key last used through another shared state (Redis vs files) this recently is refused.
+KRAKEN_STATE_GUARD_SECONDS = float(os.environ.get("KRAKEN_STATE_GUARD_SECONDS", "86400"))
+# While Kraken reports maintenance or cancel_only a sync waits this long, polling SystemStatus.
+KRAKEN_MAINTENANCE_WAIT_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_WAIT_SECONDS", "600"))
+KRAKEN_MAINTENANCE_POLL_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_POLL_SECONDS", "30"))
 KRAKEN_SPOT_URL = os.environ.get("KRAKEN_SPOT_URL", "https://api.kraken.com")
 KRAKEN_FUTURES_URL = os.environ.get("KRAKEN_FUTURES_URL", "https://futures.kraken.com")
 

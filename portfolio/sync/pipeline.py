@@ -10,15 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from accounts.crypto import KEYS_NEED_REENTERING, CredentialsKeyError
 from portfolio.kraken.errors import KrakenError
-from portfolio.kraken_factory import ConnectionClients, clients_for
+from portfolio.kraken_factory import ConnectionClients, clients_for, state_backend_name
 from portfolio.models import SyncRun, SyncState
 from portfolio.sync import futures, snapshots
 from portfolio.sync.context import SyncContext, WindowHook
-from portfolio.sync.errors import ConnectionGone, failure_message
+from portfolio.sync.errors import ConnectionGone, error_label, failure_message
 from portfolio.sync.history import CLOSED_ORDERS, LEDGERS, TRADES, history_probe, history_sync
+from portfolio.sync.kraken_status import kraken_online_wait
 from portfolio.sync.reconcile import reconciliation_run
 from portfolio.sync.runs import sync_run_claim, sync_run_finish
+from portfolio.sync.state_guard import state_backend_claim
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ class TransientSyncError(Exception):
 
 
 def connection_sync(*, ctx: SyncContext) -> None:
+    kraken_online_wait(ctx=ctx)
     # The history walks' first pages come first: a key without the Ledgers or trades permission
     # fails here, before anything is written (and the pages are reused, not fetched twice).
     histories = (LEDGERS, TRADES, CLOSED_ORDERS)
@@ -66,10 +70,20 @@ def sync_run_execute(
     run = sync_run_claim(run_id=run_id)
     if run is None:
         return None
+    try:
+        clients = clients or clients_for(connection=run.connection)
+    except CredentialsKeyError:
+        sync_run_finish(run=run, state=SyncState.FAILED, error=KEYS_NEED_REENTERING)
+        return run
+    backend = state_backend_name(clients.spot.state)
+    refusal = state_backend_claim(connection=run.connection, backend=backend)
+    if refusal:
+        sync_run_finish(run=run, state=SyncState.FAILED, error=refusal)
+        return run
     ctx = SyncContext(
         connection=run.connection,
         run=run,
-        clients=clients or clients_for(connection=run.connection),
+        clients=clients,
         full=run.full,
         after_window=_with_progress(after_window, on_progress, run),
     )
@@ -99,7 +113,7 @@ def _with_progress(after_window, on_progress, run) -> WindowHook | None:
 
 def _stop_on_kraken_error(ctx: SyncContext, error: KrakenError) -> SyncRun:
     ctx.record_calls()
-    ctx.note(f"{error.endpoint or 'Kraken'}: {error.kraken_error or type(error).__name__}")
+    ctx.note(f"{error.endpoint or 'Kraken'}: {error_label(error)}")
     if error.transient:
         sync_run_finish(run=ctx.run, state=SyncState.QUEUED, error=failure_message(error))
         raise TransientSyncError(ctx.run.pk, error) from error
