@@ -186,7 +186,8 @@ class KrakenConnection(models.Model):
         Clamped to the allowed ranges, so a row stored before they were checked can neither
         switch pacing off (a decay of 0) nor make it meaningless.
         """
-        if self.rate_tier == RateTier.CUSTOM and self.rate_max and self.rate_decay:
+        custom = (self.rate_max, self.rate_decay)
+        if self.rate_tier == RateTier.CUSTOM and None not in custom:
             return _clamp(self.rate_max, RATE_MAX_RANGE), _clamp(self.rate_decay, RATE_DECAY_RANGE)
         return TIER_LIMITS.get(self.rate_tier, TIER_LIMITS[RateTier.STARTER])
 

@@ -14,6 +14,12 @@ from portfolio.kraken.errors import (
 )
 
 
+NOT_REACHED = (
+    "Could not reach Kraken at this connection's URL. Check the URLs on its Edit page; "
+    "the next scheduled sync will try again."
+)
+
+
 class KrakenMaintenance(KrakenError):
     """Kraken reports maintenance (or cancel_only) for longer than a sync waits: retry later."""
 
@@ -36,13 +42,8 @@ def failure_message(error: KrakenError) -> str:
     """
     if isinstance(error, KrakenMaintenance):
         return error.message
-    if not_reached(error) and error.transient:
-        return "Could not reach Kraken; the next scheduled sync will try again."
     if not_reached(error):
-        return (
-            "Could not reach Kraken at this connection's URL. Check the URLs on its Edit page; "
-            "the next scheduled sync will try again."
-        )
+        return NOT_REACHED
     if isinstance(error, PermissionDeniedError):
         return (
             f"{error.message} Edit the key on Kraken (Settings > API), enable the permission, "

@@ -13,7 +13,8 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import KrakenConnection
@@ -28,21 +29,29 @@ REFUSED = (
 
 
 def state_backend_claim(*, connection: KrakenConnection, backend: str) -> str | None:
-    """Record `backend` as the one serving the key; the refusal message if another holds it."""
+    """Record `backend` as the one serving the key; the refusal message if another holds it.
+
+    The record is per connection, the check per key: every connection with the same key
+    (fingerprint) counts, since Kraken counts nonces per key.
+    """
     now = timezone.now()
     fresh_after = now - timedelta(seconds=settings.KRAKEN_STATE_GUARD_SECONDS)
-    free = (
-        Q(state_backend="")
-        | Q(state_backend=backend)
-        | Q(state_backend_seen_at__isnull=True)
-        | Q(state_backend_seen_at__lt=fresh_after)
-    )
-    rows = KrakenConnection.objects.filter(pk=connection.pk)
-    if rows.filter(free).update(state_backend=backend, state_backend_seen_at=now):
-        return None
-    theirs = rows.values_list("state_backend", flat=True).first()
-    if theirs is None:
-        return None  # the connection is gone; the sync notices on its own
+    own = KrakenConnection.objects.filter(pk=connection.pk)
+    same_key = KrakenConnection.objects.filter(key_fingerprint=connection.key_fingerprint)
+    with transaction.atomic():
+        # A write first: on SQLite it takes the write lock before the read (PostgreSQL: row locks).
+        if not own.update(state_backend_seen_at=F("state_backend_seen_at")):
+            return None  # the connection is gone; the sync notices on its own
+        list(same_key.select_for_update().order_by("pk").values_list("pk", flat=True))
+        theirs = (
+            same_key.exclude(state_backend__in=("", backend))
+            .filter(state_backend_seen_at__gte=fresh_after)
+            .values_list("state_backend", flat=True)
+            .first()
+        )
+        if theirs is None:
+            own.update(state_backend=backend, state_backend_seen_at=now)
+            return None
     log.warning(
         "connection %s: refused a sync through %s; its key is served by %s",
         connection.pk,
