@@ -13,7 +13,6 @@ from portfolio.kraken.errors import (
     PermissionDeniedError,
 )
 
-
 NOT_REACHED = (
     "Could not reach Kraken at this connection's URL. Check the URLs on its Edit page; "
     "the next scheduled sync will try again."

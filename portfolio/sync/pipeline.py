@@ -117,6 +117,9 @@ def _stop_on_kraken_error(ctx: SyncContext, error: KrakenError) -> SyncRun:
     if error.transient:
         sync_run_finish(run=ctx.run, state=SyncState.QUEUED, error=failure_message(error))
         raise TransientSyncError(ctx.run.pk, error) from error
+    stored = [name for name, entry in ctx.run.progress.items() if entry.get("state") == "done"]
+    if stored:  # rows written before the failure stay; the run says what is missing
+        ctx.note(f"Stored before stopping: {', '.join(stored)}. Missing: {error.endpoint} onwards.")
     sync_run_finish(run=ctx.run, state=SyncState.FAILED, error=failure_message(error))
     return ctx.run
 
