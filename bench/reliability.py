@@ -187,17 +187,25 @@ def redis_answers() -> bool:
         return False
 
 
-def probe_concurrent(sim, env: dict[str, str], size: int, *, mixed: bool, seed: int) -> dict:
-    """Four `kraken_sync` processes at once, four users' connections with one API key."""
+def probe_concurrent(
+    sim, env: dict[str, str], size: int, *, mixed: bool, seed: int, guard: bool = True
+) -> dict:
+    """Four `kraken_sync` processes at once, four users' connections with one API key.
+
+    `guard=False` sets KRAKEN_STATE_GUARD_SECONDS=0 (no record is ever fresh): what mismatched
+    backends do without the shared-state guard.
+    """
     from portfolio.models import SyncRun
 
     account = sim.add_account(seed=seed, size=size)
-    tag = "mixed" if mixed else "same"
+    tag = ("mixed" if mixed else "same") + ("" if guard else "-unguarded")
     connections = [connect(sim, account, f"{tag}{n}") for n in range(4)]
     sim.reset_counters()
     processes = []
     for n, connection in enumerate(connections):
         extra = {"REDIS_URL": REDIS_URL} if mixed and n % 2 else {}
+        if not guard:
+            extra["KRAKEN_STATE_GUARD_SECONDS"] = "0"
         processes.append(kraken_sync(env, connection.user.username, **extra))
     outputs = [p.communicate(timeout=600)[0] for p in processes]
     states = [SyncRun.objects.filter(connection=c).first().state for c in connections]
@@ -233,6 +241,9 @@ def main() -> int:
         results.append(probe_concurrent(sim, env, args.size // 3, mixed=False, seed=9903))
         if redis_answers():
             results.append(probe_concurrent(sim, env, args.size // 3, mixed=True, seed=9904))
+            results.append(
+                probe_concurrent(sim, env, args.size // 3, mixed=True, seed=9905, guard=False)
+            )
     for result in results:
         print(json.dumps(result))
     out = ROOT / "bench" / "out"

@@ -70,20 +70,14 @@ def sync_run_execute(
     run = sync_run_claim(run_id=run_id)
     if run is None:
         return None
-    try:
-        clients = clients or clients_for(connection=run.connection)
-    except CredentialsKeyError:
-        sync_run_finish(run=run, state=SyncState.FAILED, error=KEYS_NEED_REENTERING)
-        return run
-    backend = state_backend_name(clients.spot.state)
-    refusal = state_backend_claim(connection=run.connection, backend=backend)
-    if refusal:
-        sync_run_finish(run=run, state=SyncState.FAILED, error=refusal)
+    prepared = _prepared_clients(run, clients)
+    if isinstance(prepared, str):
+        sync_run_finish(run=run, state=SyncState.FAILED, error=prepared)
         return run
     ctx = SyncContext(
         connection=run.connection,
         run=run,
-        clients=clients,
+        clients=prepared,
         full=run.full,
         after_window=_with_progress(after_window, on_progress, run),
     )
@@ -97,6 +91,16 @@ def sync_run_execute(
     ctx.record_calls()
     sync_run_finish(run=run, state=SyncState.SUCCEEDED)
     return run
+
+
+def _prepared_clients(run: SyncRun, clients: ConnectionClients | None) -> ConnectionClients | str:
+    """The run's clients, or why it cannot start: unreadable keys, or another shared state."""
+    try:
+        clients = clients or clients_for(connection=run.connection)
+    except CredentialsKeyError:
+        return KEYS_NEED_REENTERING
+    backend = state_backend_name(clients.spot.state)
+    return state_backend_claim(connection=run.connection, backend=backend) or clients
 
 
 def _with_progress(after_window, on_progress, run) -> WindowHook | None:

@@ -16,23 +16,18 @@ from django.db import connection as db
 from django.urls import reverse
 
 from accounts.models import KrakenConnection
-from tests.factories import PASSWORD, UserFactory, make_connection, secret_for
+from tests.accounts import test_connections
+from tests.factories import PASSWORD, UserFactory, make_connection
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 GOOD = {
+    **test_connections.GOOD,
     "label": "Main",
-    "api_key": "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghijklmnopqrstuv",
-    "api_secret": secret_for("main"),
-    "futures_key": "",
-    "futures_secret": "",
-    "api_url": "https://api.kraken.com",
-    "futures_url": "https://futures.kraken.com",
     "rate_tier": "custom",
     "rate_max": "20",
     "rate_decay": "1",
-    "sync_interval_minutes": "60",
 }
 RATE_MAX = "The custom maximum must be between 1 and 10,000."
 RATE_DECAY = "The custom decay per second must be between 0.01 and 1,000."
