@@ -211,9 +211,9 @@ def probe_concurrent(
     states = [SyncRun.objects.filter(connection=c).first().state for c in connections]
     checks = [ledger_check(c, account) for c in connections]
     synced = [check for check, state in zip(checks, states, strict=True) if state == "succeeded"]
+    shared = "Redis + files (mismatched)" if mixed else "one FileState"
     return {
-        "probe": "4 syncs, one key, "
-        + ("Redis + files (mismatched)" if mixed else "one FileState"),
+        "probe": f"4 syncs, one key, {shared}" + ("" if guard else ", guard off"),
         "succeeded": states.count("succeeded"),
         "refused": sum("Refused: this connection's API key" in out for out in outputs),
         **key_figures(sim, account.spot_key),

@@ -88,7 +88,7 @@ def _is_ip(host: str) -> bool:
 def _guarded_connection(base: type, allowed: frozenset[str], resolver: Resolver) -> type:
     class Guarded(base):  # type: ignore[misc, valid-type]
         def _new_conn(self) -> socket.socket:
-            host = normalize_host(self._dns_host)
+            host = normalize_host(str(self._dns_host))  # type: ignore[has-type]
             addresses = [host] if _is_ip(host) else resolver(host, self.port)
             public = bool(addresses) and all(is_public_address(a) for a in addresses)
             if host not in allowed and not public:
