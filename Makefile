@@ -37,8 +37,9 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null) \
 	  || echo "chromium not installed: browser tests will be skipped"; }
 
+# The demo's connection points at the simulator on loopback: allow that host (scripts/demo.sh).
 demo: deps
-	@bash scripts/demo.sh
+	@KRAKEN_ALLOWED_HOSTS=$${KRAKEN_ALLOWED_HOSTS:-127.0.0.1} bash scripts/demo.sh
 
 test: dev-deps browser
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -13,6 +13,11 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
+KEYS_NEED_REENTERING = (
+    "The stored keys of this connection cannot be read with this server's credentials key "
+    "(it was changed or lost): enter the API key and secret again (and the Futures ones, if any)."
+)
+
 
 class CredentialsKeyError(RuntimeError):
     """The credentials key is missing, unreadable or does not decrypt stored secrets."""
@@ -65,6 +70,25 @@ def decrypt(token: str) -> str:
             "a stored Kraken credential cannot be decrypted with the configured "
             "CREDENTIALS_KEY; was the key changed or lost?"
         ) from exc
+
+
+def readable(token: str) -> bool:
+    """Whether the configured key decrypts `token` (an empty token is trivially readable)."""
+    if not token:
+        return True
+    try:
+        decrypt(token)
+    except CredentialsKeyError:
+        return False
+    return True
+
+
+def rotate(token: str) -> str:
+    """`token` re-encrypted under the first configured key (CredentialsKeyError if unreadable)."""
+    try:
+        return current_fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise CredentialsKeyError("a stored Kraken credential cannot be decrypted") from exc
 
 
 def mask(value: str) -> str:

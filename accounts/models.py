@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import available_timezones
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts import crypto
@@ -82,13 +83,30 @@ TIER_LIMITS: dict[str, tuple[Decimal, Decimal]] = {
 }
 
 
+# What a connection may hold, identical on SQLite and PostgreSQL (SQLite enforces no column limit,
+# so every bound is checked here before a row is written). Custom rates above Kraken's tiers stay
+# allowed: the simulator runs faster than Kraken.
+RATE_MAX_RANGE = (Decimal("1"), Decimal("10000"))
+RATE_DECAY_RANGE = (Decimal("0.01"), Decimal("1000"))
+SYNC_INTERVAL_RANGE = (5, 525_600)  # minutes: five minutes to a year
+API_KEY_LENGTH = (16, 128)  # characters; Kraken's keys have 56
+SECRET_BYTES = (32, 256)  # decoded bytes; Kraken's secrets have 64
+LABEL_LENGTH = 80
+URL_LENGTH = 200
+
+
+def _between(low, high, what: str) -> list:
+    message = f"{what} must be between {low:,} and {high:,}."
+    return [MinValueValidator(low, message), MaxValueValidator(high, message)]
+
+
 class KrakenConnection(models.Model):
     """A user's read-only Kraken API keys. Secrets are stored encrypted only."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kraken_connections"
     )
-    label = models.CharField(max_length=80)
+    label = models.CharField(max_length=LABEL_LENGTH)
     api_key_encrypted = models.TextField()
     api_secret_encrypted = models.TextField()
     futures_key_encrypted = models.TextField(blank=True, default="")
@@ -96,12 +114,30 @@ class KrakenConnection(models.Model):
     key_fingerprint = models.CharField(max_length=16, editable=False)
     api_key_hint = models.CharField(max_length=16, editable=False)
     futures_key_hint = models.CharField(max_length=16, blank=True, default="", editable=False)
-    api_url = models.URLField(default="https://api.kraken.com")
-    futures_url = models.URLField(default="https://futures.kraken.com")
+    api_url = models.URLField(max_length=URL_LENGTH, default="https://api.kraken.com")
+    futures_url = models.URLField(max_length=URL_LENGTH, default="https://futures.kraken.com")
     rate_tier = models.CharField(max_length=16, choices=RateTier.choices, default=RateTier.STARTER)
-    rate_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
-    rate_decay = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
-    sync_interval_minutes = models.PositiveIntegerField(default=60)
+    rate_max = models.DecimalField(
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=_between(*RATE_MAX_RANGE, "The custom maximum"),
+    )
+    rate_decay = models.DecimalField(
+        max_digits=10,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=_between(*RATE_DECAY_RANGE, "The custom decay per second"),
+    )
+    sync_interval_minutes = models.PositiveIntegerField(
+        default=60, validators=_between(*SYNC_INTERVAL_RANGE, "The sync interval (minutes)")
+    )
+    # Which shared state (nonces, rate counters) served this key last, and when: a process with
+    # another backend must not use the key at the same time (see portfolio/sync/state_guard.py).
+    state_backend = models.CharField(max_length=200, blank=True, default="", editable=False)
+    state_backend_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -132,12 +168,33 @@ class KrakenConnection(models.Model):
             crypto.decrypt(self.futures_secret_encrypted) if self.futures_secret_encrypted else ""
         )
 
+    ENCRYPTED_FIELDS = (
+        "api_key_encrypted",
+        "api_secret_encrypted",
+        "futures_key_encrypted",
+        "futures_secret_encrypted",
+    )
+
+    @property
+    def keys_readable(self) -> bool:
+        """False when the credentials key cannot decrypt a stored secret: keys need re-entering."""
+        return all(crypto.readable(getattr(self, name)) for name in self.ENCRYPTED_FIELDS)
+
     def rate_limits(self) -> tuple[Decimal, Decimal]:
-        """The counter maximum and decay per second for this connection's key."""
-        if self.rate_tier == RateTier.CUSTOM:
-            assert self.rate_max is not None and self.rate_decay is not None
-            return self.rate_max, self.rate_decay
-        return TIER_LIMITS[self.rate_tier]
+        """The counter maximum and decay per second for this connection's key.
+
+        Clamped to the allowed ranges, so a row stored before they were checked can neither
+        switch pacing off (a decay of 0) nor make it meaningless.
+        """
+        custom = (self.rate_max, self.rate_decay)
+        if self.rate_tier == RateTier.CUSTOM and None not in custom:
+            return _clamp(self.rate_max, RATE_MAX_RANGE), _clamp(self.rate_decay, RATE_DECAY_RANGE)
+        return TIER_LIMITS.get(self.rate_tier, TIER_LIMITS[RateTier.STARTER])
+
+
+def _clamp(value: Decimal, bounds: tuple[Decimal, Decimal]) -> Decimal:
+    low, high = bounds
+    return min(max(Decimal(value), low), high)
 
 
 def key_fingerprint(api_key: str) -> str:

@@ -5,24 +5,52 @@ import binascii
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts import crypto
-from accounts.models import KrakenConnection, Profile, RateTier, key_fingerprint
+from accounts.models import (
+    API_KEY_LENGTH,
+    SECRET_BYTES,
+    KrakenConnection,
+    Profile,
+    RateTier,
+    key_fingerprint,
+)
 from jobs.models import JobKind
 from jobs.services import active_job, job_cancel
+from portfolio.kraken.netguard import url_problem
 from reports.rebuilds import rebuild_request
 
 User = get_user_model()
 
 
+def field_problem(model: type[models.Model], name: str, value) -> str | None:
+    """What the model field `name` says about `value` (length, digits, range), or None.
+
+    The same checks on every database: SQLite would store what PostgreSQL refuses.
+    """
+    try:
+        model._meta.get_field(name).clean(value, None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
 def user_create(*, username: str, password: str, email: str = "") -> AbstractBaseUser:
     """Create a person with a default profile; the password must pass Django's validators."""
+    errors = {
+        field: problem
+        for field, value in (("username", username), ("email", email))
+        if (problem := field_problem(User, field, value))
+    }
+    if errors:
+        raise ValidationError(errors)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"A user named {username!r} already exists."})
     candidate = User(username=username, email=email)
@@ -70,7 +98,23 @@ class ConnectionInput:
     sync_interval_minutes: int = 60
 
 
+def _check_key(value: str, field: str, what: str, errors: dict[str, str]) -> None:
+    low, high = API_KEY_LENGTH
+    if not value:
+        errors[field] = f"The {what} is empty."
+    elif any(ch.isspace() for ch in value):
+        errors[field] = f"The {what} contains spaces; copy it again from Kraken."
+    elif not low <= len(value) <= high:
+        errors[field] = (
+            f"The {what} has {len(value):,} characters; Kraken's keys have {low} to {high}."
+        )
+
+
 def _check_secret(value: str, field: str, what: str, errors: dict[str, str]) -> None:
+    low, high = SECRET_BYTES
+    if len(value) > 4 * high:  # never decode a huge paste
+        errors[field] = f"The {what} is far too long; copy it again from Kraken."
+        return
     try:
         decoded = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -78,6 +122,10 @@ def _check_secret(value: str, field: str, what: str, errors: dict[str, str]) -> 
         return
     if not decoded:
         errors[field] = f"The {what} is empty."
+    elif not low <= len(decoded) <= high:
+        errors[field] = (
+            f"The {what} is {len(decoded)} bytes long; Kraken's secrets have {low} to {high}."
+        )
 
 
 def _check_rate(data: ConnectionInput, errors: dict[str, str]) -> tuple[Decimal | None, ...]:
@@ -98,8 +146,23 @@ def _check_rate(data: ConnectionInput, errors: dict[str, str]) -> tuple[Decimal 
             number = None
         if number is None or not number.is_finite() or number <= 0:
             errors[field] = "A custom tier needs a positive maximum and decay per second."
+        elif problem := field_problem(KrakenConnection, field, number):
+            errors[field] = problem
         parsed.append(number)
     return tuple(parsed)
+
+
+def _check_url(value: str, field: str, errors: dict[str, str]) -> None:
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        errors[field] = "Enter a full http(s) URL."
+        return
+    problem = field_problem(KrakenConnection, field, value) or url_problem(
+        value, allowed=settings.KRAKEN_ALLOWED_HOSTS
+    )
+    if problem:
+        errors[field] = problem
 
 
 def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
@@ -108,31 +171,32 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
     label = data.label.strip()
     if not label:
         errors["label"] = "Give the connection a label."
+    elif problem := field_problem(KrakenConnection, "label", label):
+        errors["label"] = problem
     elif (
         KrakenConnection.objects.filter(user=user, label__iexact=label)
         .exclude(pk=getattr(instance, "pk", None))
         .exists()
     ):
         errors["label"] = f"You already have a connection labelled {label!r}."
-    if not data.api_key.strip():
-        errors["api_key"] = "The API key is empty."
-    elif any(ch.isspace() for ch in data.api_key.strip()):
-        errors["api_key"] = "The API key contains spaces; copy it again from Kraken."
+    _check_key(data.api_key.strip(), "api_key", "API key", errors)
     _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
     if bool(data.futures_key.strip()) != bool(data.futures_secret.strip()):
         errors["futures_secret" if data.futures_key.strip() else "futures_key"] = (
             "A Kraken Futures key and its secret go together; give both or neither."
         )
     elif data.futures_secret.strip():
+        _check_key(data.futures_key.strip(), "futures_key", "Futures key", errors)
         _check_secret(data.futures_secret.strip(), "futures_secret", "Futures secret", errors)
     for field in ("api_url", "futures_url"):
-        try:
-            URLValidator(schemes=["http", "https"])(getattr(data, field))
-        except ValidationError:
-            errors[field] = "Enter a full http(s) URL."
+        _check_url(getattr(data, field), field, errors)
     rate_max, rate_decay = _check_rate(data, errors)
     if data.sync_interval_minutes < 5:
         errors["sync_interval_minutes"] = "Sync at most every 5 minutes."
+    elif problem := field_problem(
+        KrakenConnection, "sync_interval_minutes", data.sync_interval_minutes
+    ):
+        errors["sync_interval_minutes"] = problem
     if errors:
         raise ValidationError(errors)
     return label, rate_max, rate_decay
@@ -170,18 +234,25 @@ def connection_create(*, user, data: ConnectionInput) -> KrakenConnection:
 def connection_update(
     *, connection: KrakenConnection, data: ConnectionInput, clear_futures: bool = False
 ) -> KrakenConnection:
-    """Replace a connection's settings. Blank secrets in `data` keep the stored ones."""
+    """Replace a connection's settings. Blank secrets in `data` keep the stored ones.
+
+    Stored secrets that the credentials key cannot decrypt must be entered again.
+    """
     keep_futures = not clear_futures
-    data = ConnectionInput(
-        **{
-            **data.__dict__,
-            "api_key": data.api_key or connection.api_key(),
-            "api_secret": data.api_secret or connection.api_secret(),
-            "futures_key": data.futures_key or (connection.futures_key() if keep_futures else ""),
-            "futures_secret": data.futures_secret
-            or (connection.futures_secret() if keep_futures else ""),
-        }
-    )
+    try:
+        data = ConnectionInput(
+            **{
+                **data.__dict__,
+                "api_key": data.api_key or connection.api_key(),
+                "api_secret": data.api_secret or connection.api_secret(),
+                "futures_key": data.futures_key
+                or (connection.futures_key() if keep_futures else ""),
+                "futures_secret": data.futures_secret
+                or (connection.futures_secret() if keep_futures else ""),
+            }
+        )
+    except crypto.CredentialsKeyError as error:
+        raise ValidationError({"api_key": crypto.KEYS_NEED_REENTERING}) from error
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )

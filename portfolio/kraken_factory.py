@@ -2,7 +2,8 @@
 
 RedisState(settings.REDIS_URL) when Redis is configured (Celery workers anywhere), otherwise
 FileState(settings.KRAKEN_STATE_DIR) (processes on one host). Every client built here counts its
-HTTP requests in a CallCounter, which the sync stores on its SyncRun.
+HTTP requests in a CallCounter, which the sync stores on its SyncRun, and sends them only where
+settings.KRAKEN_ALLOWED_HOSTS and portfolio/kraken/netguard.py allow.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from portfolio.kraken import (
     SharedState,
 )
 from portfolio.kraken.common import USER_AGENT
+from portfolio.kraken.netguard import guarded_adapter
 
 
 class CountingSession(requests.Session):
@@ -37,6 +39,9 @@ class CountingSession(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         self.headers["User-Agent"] = USER_AGENT
+        adapter = guarded_adapter(allowed=settings.KRAKEN_ALLOWED_HOSTS)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self._guard = threading.Lock()
@@ -79,6 +84,17 @@ def shared_state() -> SharedState:
     return _state_for(settings.REDIS_URL or "", str(settings.KRAKEN_STATE_DIR))
 
 
+def state_backend_name(state: SharedState) -> str:
+    """Which shared state this is, without credentials: "redis:host:port/db", "file:/dir"."""
+    if isinstance(state, RedisState):
+        kwargs = state.client.connection_pool.connection_kwargs
+        where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
+        return f"redis:{where}/{kwargs.get('db', 0)}:{state.prefix}"
+    if isinstance(state, FileState):
+        return f"file:{state.directory.resolve()}"
+    return f"{type(state).__name__.removesuffix('State').lower()}:{id(state):x}"
+
+
 def retry_policy() -> RetryPolicy:
     return RetryPolicy(base_delay=settings.KRAKEN_RETRY_BASE_DELAY)
 
@@ -96,10 +112,7 @@ def clients_for(*, connection: KrakenConnection) -> ConnectionClients:
         tier=RateTier(Decimal(rate_max), Decimal(rate_decay)),
         **common,
     )
-    public_rate = Decimal(str(settings.KRAKEN_PUBLIC_RATE))
-    public = KrakenPublicClient(
-        base_url=connection.api_url, tier=RateTier(Decimal(1), public_rate), **common
-    )
+    public = public_client_for(connection=connection, session=session)
     futures = None
     if connection.has_futures:
         futures = KrakenFuturesClient(
@@ -109,3 +122,17 @@ def clients_for(*, connection: KrakenConnection) -> ConnectionClients:
             **common,
         )
     return ConnectionClients(spot=spot, public=public, futures=futures, session=session)
+
+
+def public_client_for(
+    *, connection: KrakenConnection, session: CountingSession | None = None
+) -> KrakenPublicClient:
+    """Public data through the connection's base URL; needs no credentials."""
+    public_rate = Decimal(str(settings.KRAKEN_PUBLIC_RATE))
+    return KrakenPublicClient(
+        base_url=connection.api_url,
+        tier=RateTier(Decimal(1), public_rate),
+        state=shared_state(),
+        session=session or CountingSession(),
+        retry=retry_policy(),
+    )

@@ -13,6 +13,7 @@ from portfolio.models import (
     Reconciliation,
     SyncCursor,
     SyncRun,
+    SyncState,
 )
 
 
@@ -76,3 +77,21 @@ def sync_status_for(*, connection: KrakenConnection, limit: int = 5) -> SyncStat
 
 def latest_reconciliation(*, connection: KrakenConnection) -> Reconciliation | None:
     return Reconciliation.objects.filter(connection=connection).first()
+
+
+def never_synced(*, connections) -> list[KrakenConnection]:
+    """The connections without a completed sync: their stored data cannot be trusted as whole."""
+    synced = set(
+        SyncRun.objects.filter(connection__in=connections, state=SyncState.SUCCEEDED)
+        .values_list("connection_id", flat=True)
+        .distinct()
+    )
+    return [c for c in connections if c.pk not in synced]
+
+
+def never_synced_message(connections: list[KrakenConnection]) -> str:
+    labels = ", ".join(repr(c.label) for c in connections)
+    return (
+        f"No completed sync for {labels}: there is nothing verified to report. "
+        "Run `python manage.py kraken_sync` (or press Sync now) and check it succeeds."
+    )

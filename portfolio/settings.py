@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.connection_warnings",
             ],
         },
     },
@@ -96,7 +97,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Our SQLite backend stores decimals exactly (Django's keeps 15 significant digits).
     DATABASES["default"]["ENGINE"] = "portfolio.dbbackends.sqlite3"
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Private: the folder 0700, the file 0600 (created so by our backend, see dbbackends).
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # A file, not memory, for the test database too: tests read the file to prove that no
     # secret is stored in plain text. WAL lets the web process read while a sync writes.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
@@ -159,6 +161,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
 KRAKEN_STATE_DIR = Path(os.environ.get("KRAKEN_STATE_DIR", VAR_DIR / "kraken-state"))
+# Hosts (names or IP addresses, any port) a connection's URLs may point at although they are not
+# public https addresses: the simulator's loopback address in the demo and the tests.
+KRAKEN_ALLOWED_HOSTS = env_list("KRAKEN_ALLOWED_HOSTS", [])
+# A key last used through another shared state (Redis vs files) this recently is refused.
+KRAKEN_STATE_GUARD_SECONDS = float(os.environ.get("KRAKEN_STATE_GUARD_SECONDS", "86400"))
+# While Kraken reports maintenance or cancel_only a sync waits this long, polling SystemStatus.
+KRAKEN_MAINTENANCE_WAIT_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_WAIT_SECONDS", "600"))
+KRAKEN_MAINTENANCE_POLL_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_POLL_SECONDS", "30"))
 KRAKEN_SPOT_URL = os.environ.get("KRAKEN_SPOT_URL", "https://api.kraken.com")
 KRAKEN_FUTURES_URL = os.environ.get("KRAKEN_FUTURES_URL", "https://futures.kraken.com")
 
@@ -197,6 +207,14 @@ KRAKEN_SYNC_TASK_MAX_RETRIES = int(os.environ.get("KRAKEN_SYNC_TASK_MAX_RETRIES"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+# HTTPS (README, "Deployment"). All off by default: a laptop serves plain http.
+# HSTS: browsers use https only for this many seconds (31536000 = a year once https works).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients).
+if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()

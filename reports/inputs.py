@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
 from portfolio.accounting import LedgerRow
-from portfolio.kraken_factory import clients_for
+from portfolio.kraken_factory import public_client_for
 from portfolio.models import AssetPair, LedgerEntry
 from portfolio.prices.service import PriceService, pair_table
 
@@ -63,7 +63,7 @@ def price_source(
         return None
     synced = AssetPair.objects.filter(connection=connection).values_list("pair_id", "base", "quote")
     return PriceService(
-        public=clients_for(connection=connection).public,
+        public=public_client_for(connection=connection),
         coarse=coarse,
         pairs=pair_table(synced),
     )

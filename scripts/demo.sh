@@ -13,6 +13,8 @@ mkdir -p var
 rm -f var/sim.env
 # The simulator's clock runs SIM_SPEED times faster than Kraken's, public limit included.
 export KRAKEN_PUBLIC_RATE="$SIM_SPEED"
+# The simulator listens on loopback, which connections may only use when the operator allows it.
+export KRAKEN_ALLOWED_HOSTS="${KRAKEN_ALLOWED_HOSTS:-127.0.0.1}"
 
 $PY manage.py migrate --noinput
 $PY manage.py kraken_simulator --port "$SIM_PORT" --seed "$SIM_SEED" --size "$SIM_SIZE" \

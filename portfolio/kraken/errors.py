@@ -106,6 +106,10 @@ class NetworkError(KrakenError):
     transient = True
 
 
+class AddressRefusedError(KrakenError):
+    """The URL's host is not a public address and not on the operator's allow-list."""
+
+
 class BadResponseError(KrakenError):
     """A reply that is not the JSON Kraken promises (truncated, HTML error page...)."""
 

@@ -66,6 +66,10 @@ class KrakenPublicClient:
     def server_time(self) -> datetime:
         return parsing.utc_from_unix(self.call("Time")["unixtime"])
 
+    def system_status(self) -> str:
+        """Kraken's state: "online", "maintenance", "cancel_only" or "post_only"."""
+        return str(self.call("SystemStatus")["status"])
+
     def assets(
         self, assets: Sequence[str] | None = None, aclass: str | None = None
     ) -> dict[str, AssetInfo]:

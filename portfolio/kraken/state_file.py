@@ -25,7 +25,7 @@ class FileState:
         self, directory: str | os.PathLike[str], *, clock: Callable[[], float] = time.time
     ):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)  # key hashes, nonces
         self._clock = clock
 
     def _path(self, key: str, suffix: str) -> Path:

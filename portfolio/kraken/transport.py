@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import requests
 
 from portfolio.kraken.errors import (
+    AddressRefusedError,
     BadResponseError,
     InvalidNonceError,
     KrakenError,
@@ -27,6 +28,7 @@ from portfolio.kraken.errors import (
     ServerError,
     error_from_kraken,
 )
+from portfolio.kraken.netguard import AddressNotAllowed
 from portfolio.kraken.parsing import loads
 from portfolio.kraken.ratelimit import RateTier
 from portfolio.kraken.state import SharedState
@@ -134,6 +136,12 @@ class Transport:
                 raise NetworkError(
                     f"Kraken did not answer in time ({call.endpoint})",
                     kraken_error="timeout",
+                    endpoint=call.endpoint,
+                ) from error
+            except AddressNotAllowed as error:
+                raise AddressRefusedError(
+                    f"Could not reach Kraken ({call.endpoint}): address not allowed",
+                    kraken_error="address not allowed",
                     endpoint=call.endpoint,
                 ) from error
             except requests.RequestException as error:

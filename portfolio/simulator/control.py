@@ -8,6 +8,10 @@ POST /_sim/faults                       {"rate", "kinds", "slow_seconds", "clear
 POST /_sim/accounts                     {"seed", "size", "tier", "permissions", "mix"}
                                         -> credentials
 POST /_sim/accounts/<spot key>/append   {"n"} -> {"appended", "ledger_count"}
+POST /_sim/status                       {"status": "online"|"maintenance"|"cancel_only"|"post_only"}
+                                        SystemStatus's answer; maintenance refuses other calls
+POST /_sim/methods                      {"disabled": ["AddExport", ...]}: private methods that
+                                        answer EGeneral:Unknown method (an endpoint without them)
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .dispatch import Reply, Request, to_json
+from .spot_public import SYSTEM_STATES
 
 if TYPE_CHECKING:
     from .server import SimulatorServer
@@ -53,6 +58,18 @@ def _route(sim: SimulatorServer, request: Request) -> Reply:
         return Reply(body=to_json({"ok": True}))
     if method == "POST" and path == "/_sim/faults":
         return _faults(sim, _body(request))
+    if method == "POST" and path == "/_sim/status":
+        status = str(_body(request).get("status", ""))
+        if status not in SYSTEM_STATES:
+            raise ValueError(f"status must be one of {', '.join(SYSTEM_STATES)}")
+        sim.system_status = status
+        return Reply(body=to_json({"ok": True, "status": status}))
+    if method == "POST" and path == "/_sim/methods":
+        disabled = _body(request).get("disabled", [])
+        if not isinstance(disabled, list):
+            raise ValueError("disabled must be a list of private method names")
+        sim.disabled_methods = {str(name) for name in disabled}
+        return Reply(body=to_json({"ok": True, "disabled": sorted(sim.disabled_methods)}))
     if method == "POST" and path == "/_sim/accounts":
         body = _body(request)
         account = sim.add_account(

@@ -127,8 +127,10 @@ def spot_private(sim: SimulatorServer, request: Request, method: str) -> Outcome
     def fail(message: str, cost: float = 0.0) -> Outcome:
         return Outcome(spot_error(message), key or "anonymous", endpoint, message, cost)
 
-    if method not in PRIVATE:
+    if method not in PRIVATE or method in sim.disabled_methods:
         return fail(errors.UNKNOWN_METHOD)
+    if sim.system_status == "maintenance":
+        return fail(errors.SERVICE_UNAVAILABLE)
     account = sim.account_by_spot_key(key)
     if account is None:
         return fail(errors.INVALID_KEY)
@@ -192,12 +194,17 @@ def spot_public(sim: SimulatorServer, request: Request, method: str) -> Outcome:
         return Outcome(
             spot_error(errors.TOO_MANY_REQUESTS), key, endpoint, errors.TOO_MANY_REQUESTS
         )
+    if sim.system_status == "maintenance" and method not in ("SystemStatus", "Time"):
+        return Outcome(
+            spot_error(errors.SERVICE_UNAVAILABLE), key, endpoint, errors.SERVICE_UNAVAILABLE
+        )
     params = {k: v[-1] for k, v in parse_qs(request.query, keep_blank_values=True).items()}
     try:
         with sim.lock:
-            result = PUBLIC[method](
-                PublicContext(market=sim.market, last_day=sim.last_day()), params
+            context = PublicContext(
+                market=sim.market, last_day=sim.last_day(), status=sim.system_status
             )
+            result = PUBLIC[method](context, params)
     except KrakenError as exc:
         return Outcome(spot_error(exc.message), key, endpoint, exc.message)
     return Outcome(spot_ok(result), key, endpoint)

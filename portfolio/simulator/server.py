@@ -112,6 +112,9 @@ class SimulatorServer:
         self._spot_keys: dict[str, SimAccount] = {}
         self._futures_keys: dict[str, SimAccount] = {}
         self._public: dict[str, Bucket] = {}
+        # Kraken's own state (SystemStatus) and private methods this "endpoint" lacks.
+        self.system_status = "online"
+        self.disabled_methods: set[str] = set()
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.sim = self
         self._thread: threading.Thread | None = None

@@ -1,4 +1,5 @@
-"""Spot public methods (GET /0/public/<Method>): Time, Assets, AssetPairs, Ticker, OHLC, Trades.
+"""Spot public methods (GET /0/public/<Method>): Time, SystemStatus, Assets, AssetPairs, Ticker,
+OHLC, Trades.
 
 OHLC rows are aggregated from the public trade tape, so candles and Trades always agree and every
 account trade lies inside its candle. OHLC serves, as Kraken does (reference 3.10 and Kraken's
@@ -52,6 +53,10 @@ _LEVERAGED = {"XXBTZUSD", "XXBTZEUR", "XETHZUSD", "XETHZEUR"}
 class PublicContext:
     market: Market
     last_day: int
+    status: str = "online"  # what SystemStatus reports (set through /_sim/status)
+
+
+SYSTEM_STATES = ("online", "maintenance", "cancel_only", "post_only")
 
 
 def _pairs(raw: str | None, *, required: bool) -> list[Pair]:
@@ -69,6 +74,12 @@ def server_time(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
     now = int(time.time())
     stamp = dt.datetime.fromtimestamp(now, dt.UTC).strftime("%a, %d %b %y %H:%M:%S +0000")
     return {"unixtime": now, "rfc1123": stamp}
+
+
+def system_status(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
+    """Kraken's shape: {"status": "online"|"maintenance"|"cancel_only"|"post_only", "timestamp"}."""
+    now = dt.datetime.fromtimestamp(int(time.time()), dt.UTC)
+    return {"status": ctx.status, "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
 def assets(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
@@ -251,6 +262,7 @@ def trades(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
 
 PUBLIC: dict[str, Callable[[PublicContext, dict[str, str]], Any]] = {
     "Time": server_time,
+    "SystemStatus": system_status,
     "Assets": assets,
     "AssetPairs": asset_pairs,
     "Ticker": ticker,

@@ -29,10 +29,9 @@ class SyncContext:
     windows: dict[str, int] = field(default_factory=dict)
 
     def cursor(self, dataset: str) -> SyncCursor:
-        cursor, _ = SyncCursor.objects.get_or_create(
-            connection_id=self.connection.pk, dataset=dataset
-        )
-        return cursor
+        """The stored cursor, or an unsaved one at the start: a row is written only with data."""
+        found = SyncCursor.objects.filter(connection_id=self.connection.pk, dataset=dataset).first()
+        return found or SyncCursor(connection_id=self.connection.pk, dataset=dataset)
 
     def progress(self, dataset: str, *, fetched: int, total: int | None, state: str) -> None:
         self.run.progress[dataset] = {"fetched": fetched, "total": total, "state": state}

@@ -52,13 +52,21 @@ def export_if_large(
         export_id = pending or _add_export(ctx, spec, end)
         _wait_until_processed(ctx, spec.report, export_id)
         data = ctx.clients.spot.retrieve_export(export_id)
-    except PermissionDeniedError as error:
-        ctx.note(f"Export not allowed ({error.kraken_error}); paging the whole history instead.")
-        _forget(ctx, spec)
-        return None
     except ExportLost:
         _forget(ctx, spec)
         raise
+    except KrakenError as error:
+        if error.transient:
+            raise
+        # Permission, an endpoint without exports (EGeneral:Unknown method), a refused report:
+        # paging reaches the same rows, only more slowly.
+        why = "not allowed" if isinstance(error, PermissionDeniedError) else "unavailable"
+        ctx.note(
+            f"{spec.report}: export {why} ({error.kraken_error or type(error).__name__}); "
+            "paging the whole history instead."
+        )
+        _forget(ctx, spec)
+        return None
     records = spec.parse_export(data)
     rows = [spec.to_row(ctx.connection.pk, r, R.export_source()) for r in records]
     start = Decimal(end - 1)
@@ -111,7 +119,9 @@ def _wait_until_processed(ctx: SyncContext, report: str, export_id: str) -> None
 
 
 def _forget(ctx: SyncContext, spec: Any) -> None:
-    ctx.commit(spec.dataset, lambda: None, position=None, state={})
+    """Drop a pending export's id (without creating a cursor for a data set not yet stored)."""
+    stored = SyncCursor.objects.filter(connection_id=ctx.connection.pk, dataset=spec.dataset)
+    ctx.commit(spec.dataset, lambda: stored.update(state={}), position=None)
 
 
 def _remove(ctx: SyncContext, export_id: str) -> None:

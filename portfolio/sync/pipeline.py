@@ -11,18 +11,21 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from accounts.crypto import KEYS_NEED_REENTERING, CredentialsKeyError
 from jobs.models import Job, JobState
 from jobs.runner import heartbeat
 from jobs.services import job_finish
 from portfolio.kraken.errors import KrakenError
-from portfolio.kraken_factory import ConnectionClients, clients_for
+from portfolio.kraken_factory import ConnectionClients, clients_for, state_backend_name
 from portfolio.models import SyncRun, SyncState
 from portfolio.sync import futures, snapshots
 from portfolio.sync.context import SyncContext, WindowHook
-from portfolio.sync.errors import ConnectionGone, failure_message
+from portfolio.sync.errors import ConnectionGone, error_label, failure_message
 from portfolio.sync.history import CLOSED_ORDERS, LEDGERS, TRADES, history_probe, history_sync
+from portfolio.sync.kraken_status import kraken_online_wait
 from portfolio.sync.reconcile import reconciliation_run
 from portfolio.sync.runs import sync_run_claim, sync_run_finish
+from portfolio.sync.state_guard import state_backend_claim
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ class TransientSyncError(Exception):
 
 
 def connection_sync(*, ctx: SyncContext) -> None:
+    kraken_online_wait(ctx=ctx)
     # The history walks' first pages come first: a key without the Ledgers or trades permission
     # fails here, before anything is written (and the pages are reused, not fetched twice).
     histories = (LEDGERS, TRADES, CLOSED_ORDERS)
@@ -70,10 +74,14 @@ def sync_run_execute(
     run = sync_run_claim(run_id=run_id)
     if run is None:
         return None
+    prepared = _prepared_clients(run, clients)
+    if isinstance(prepared, str):
+        sync_run_finish(run=run, state=SyncState.FAILED, error=prepared)
+        return run
     ctx = SyncContext(
         connection=run.connection,
         run=run,
-        clients=clients or clients_for(connection=run.connection),
+        clients=prepared,
         full=run.full,
         after_window=_with_progress(after_window, on_progress, run),
     )
@@ -97,6 +105,16 @@ def _no_heartbeat() -> Iterator[None]:
     yield
 
 
+def _prepared_clients(run: SyncRun, clients: ConnectionClients | None) -> ConnectionClients | str:
+    """The run's clients, or why it cannot start: unreadable keys, or another shared state."""
+    try:
+        clients = clients or clients_for(connection=run.connection)
+    except CredentialsKeyError:
+        return KEYS_NEED_REENTERING
+    backend = state_backend_name(clients.spot.state)
+    return state_backend_claim(connection=run.connection, backend=backend) or clients
+
+
 def _with_progress(after_window, on_progress, run) -> WindowHook | None:
     if on_progress is None:
         return after_window
@@ -111,10 +129,13 @@ def _with_progress(after_window, on_progress, run) -> WindowHook | None:
 
 def _stop_on_kraken_error(ctx: SyncContext, error: KrakenError) -> SyncRun:
     ctx.record_calls()
-    ctx.note(f"{error.endpoint or 'Kraken'}: {error.kraken_error or type(error).__name__}")
+    ctx.note(f"{error.endpoint or 'Kraken'}: {error_label(error)}")
     if error.transient:
         sync_run_finish(run=ctx.run, state=SyncState.QUEUED, error=failure_message(error))
         raise TransientSyncError(ctx.run.pk, error) from error
+    stored = [name for name, entry in ctx.run.progress.items() if entry.get("state") == "done"]
+    if stored:  # rows written before the failure stay; the run says what is missing
+        ctx.note(f"Stored before stopping: {', '.join(stored)}. Missing: {error.endpoint} onwards.")
     sync_run_finish(run=ctx.run, state=SyncState.FAILED, error=failure_message(error))
     return ctx.run
 

@@ -64,11 +64,11 @@ def test_kraken_connect_prints_the_id_last_and_reads_dash_secrets_from_stdin(mon
         "--label",
         "Main",
         "--api-key",
-        "KEY123",
+        "KEY123abcdefghijklmnop",
         "--api-secret",
         "-",
         "--futures-key",
-        "FKEY",
+        "FKEYabcdefghijklmnopqr",
         "--futures-secret",
         "-",
         "--api-url",
@@ -95,7 +95,7 @@ def test_kraken_connect_custom_rate(monkeypatch):
         "--label",
         "Fast",
         "--api-key",
-        "K",
+        "Kabcdefghijklmnopqrstu",
         "--api-secret",
         secret_for("k"),
         "--rate-max",
@@ -125,7 +125,7 @@ def test_kraken_connect_refuses_bad_input_and_saves_nothing(monkeypatch, args, m
     defaults = {
         "--user": "leo",
         "--label": "New",
-        "--api-key": "KEY",
+        "--api-key": "KEYabcdefghijklmnopqr",
         "--api-secret": secret_for("x"),
     }
     given = dict(zip(args[::2], args[1::2], strict=True))

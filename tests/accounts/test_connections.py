@@ -123,13 +123,13 @@ def test_editing_can_add_and_then_remove_the_futures_key(user_client):
             **GOOD,
             "api_key": "",
             "api_secret": "",
-            "futures_key": "FUT1234567",
+            "futures_key": "FUTabcdefghijk1234567",
             "futures_secret": secret_for("fut"),
         },
     )
     connection.refresh_from_db()
-    assert connection.futures_key() == "FUT1234567"
-    assert connection.futures_key_hint == "FUT1…4567"
+    assert connection.futures_key() == "FUTabcdefghijk1234567"
+    assert connection.futures_key_hint == "FUTa…4567"
     user_client.post(url, {**GOOD, "api_key": "", "api_secret": "", "clear_futures": "on"})
     connection.refresh_from_db()
     assert connection.has_futures is False

@@ -42,8 +42,8 @@ def test_a_sync_with_nothing_new_makes_one_call_per_data_set(simulator):
     assert spot_calls(simulator, account) == ONE_CALL_EACH_SPOT
     assert futures_calls(simulator, account) == ONE_CALL_EACH_FUTURES
     public = simulator.counters["calls"]["public:127.0.0.1"]
-    assert public == {"public/Assets": 1, "public/AssetPairs": 1}
-    assert run.counters["api_calls"] == 13
+    assert public == {"public/SystemStatus": 1, "public/Assets": 1, "public/AssetPairs": 1}
+    assert run.counters["api_calls"] == 14  # SystemStatus first
     assert connection.ledger_entries.count() == rows_before
 
 

@@ -22,7 +22,8 @@ def test_a_long_outage_requeues_the_run_and_a_retry_finishes_it(simulator):
 
     run.refresh_from_db()
     assert run.state == SyncState.QUEUED
-    assert "HTTP 503" in run.error
+    assert run.error.startswith("Could not reach Kraken at this connection's URL.")
+    assert "TradesHistory: could not reach Kraken" in run.notes  # no HTTP status for the user
     assert connection.ledger_entries.count() == 0  # the trades probe failed before any write
     simulator.faults.clear()
     assert sync_run_execute(run_id=run.pk).state == SyncState.SUCCEEDED

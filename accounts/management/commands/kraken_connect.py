@@ -1,5 +1,6 @@
 """Add a Kraken connection for a user; prints the new connection's id on the last line."""
 
+import os
 import sys
 
 from django.contrib.auth import get_user_model
@@ -12,14 +13,19 @@ from accounts.services import ConnectionInput, connection_create
 
 class Command(BaseCommand):
     help = (
-        "Add a Kraken connection. A secret given as '-' is read from standard input "
-        "(one line each, in the order api-secret, futures-secret) so it stays out of shell history."
+        "Add a Kraken connection. A key or secret given as '-' is read from standard input (one "
+        "line each, in the order api-key, api-secret, futures-key, futures-secret) so it stays "
+        "out of shell history and `ps`; without --api-key the key comes from $KRAKEN_API_KEY."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True)
         parser.add_argument("--label", required=True)
-        parser.add_argument("--api-key", required=True)
+        parser.add_argument(
+            "--api-key",
+            default=None,
+            help="the key, '-' for standard input; default $KRAKEN_API_KEY",
+        )
         parser.add_argument("--api-secret", required=True)
         parser.add_argument("--futures-key", default="")
         parser.add_argument("--futures-secret", default="")
@@ -38,6 +44,13 @@ class Command(BaseCommand):
             raise CommandError(f"{what} was '-' but standard input had no line for it")
         return line
 
+    def _api_key(self, value: str | None) -> str:
+        if value is None:
+            value = os.environ.get("KRAKEN_API_KEY", "")
+            if not value:
+                raise CommandError("give --api-key (or '-' for standard input) or $KRAKEN_API_KEY")
+        return self._secret(value, "--api-key")
+
     def handle(self, *args, **o):
         user = get_user_model().objects.filter(username=o["user"]).first()
         if user is None:
@@ -48,9 +61,9 @@ class Command(BaseCommand):
             raise CommandError("--rate-max/--rate-decay replace --tier; give one or the other")
         data = ConnectionInput(
             label=o["label"],
-            api_key=o["api_key"],
+            api_key=self._api_key(o["api_key"]),
             api_secret=self._secret(o["api_secret"], "--api-secret"),
-            futures_key=o["futures_key"],
+            futures_key=self._secret(o["futures_key"], "--futures-key"),
             futures_secret=self._secret(o["futures_secret"], "--futures-secret"),
             api_url=o["api_url"],
             futures_url=o["futures_url"],

@@ -8,7 +8,9 @@ SQL comparisons on a decimal column cast it to a number, so filters still order 
 sums that must be exact are done in Python (PostgreSQL, in production, is exact either way).
 """
 
+import contextlib
 import decimal
+import os
 
 from django.db.backends.sqlite3 import base, operations
 
@@ -29,7 +31,12 @@ class DatabaseOperations(operations.DatabaseOperations):
                 # as PostgreSQL's numeric(p, s) does: the column's own number of places
                 if exponent is None:
                     return number
-                return number.quantize(exponent, context=context)
+                try:
+                    return number.quantize(exponent, context=context)
+                except decimal.InvalidOperation:
+                    # A value wider than its column (SQLite enforces no width) was stored before
+                    # input was checked: read it as it is rather than fail every page showing it.
+                    return number
             return fallback(value, expression, connection)  # an SQL expression's float result
 
         return converter
@@ -43,3 +50,15 @@ class DatabaseOperations(operations.DatabaseOperations):
 class DatabaseWrapper(base.DatabaseWrapper):
     data_types = {**base.DatabaseWrapper.data_types, "DecimalField": "text"}
     ops_class = DatabaseOperations
+
+    def get_new_connection(self, conn_params):
+        _create_private(str(conn_params.get("database", "")))
+        return super().get_new_connection(conn_params)
+
+
+def _create_private(name: str) -> None:
+    """Create the database file readable by its owner only (SQLite would use the umask)."""
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portfolio.management.commands.kraken_sync import connections_of
 from portfolio.models import Reconciliation
+from portfolio.selectors import never_synced, never_synced_message
 from portfolio.sync.reconcile import reconciliation_run
 
 
@@ -25,9 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("table", "json"), default="table")
 
     def handle(self, *args, **options) -> None:
+        connections = connections_of(options["user"], options.get("connection"))
+        unsynced = never_synced(connections=connections)
+        if unsynced:
+            raise CommandError(never_synced_message(unsynced), returncode=2)
         results = [
-            (connection, reconciliation_run(connection=connection))
-            for connection in connections_of(options["user"], options.get("connection"))
+            (connection, reconciliation_run(connection=connection)) for connection in connections
         ]
         for connection, result in results:
             if options["format"] == "json":

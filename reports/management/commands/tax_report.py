@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import METHODS_BY_JURISDICTION, CostBasisMethod, Jurisdiction, KrakenConnection
 from portfolio.accounting import summarise_tax_year, tax_year_period
+from portfolio.selectors import never_synced, never_synced_message
 from reports import inputs
 from reports.services import compute_for, settings_for
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             connection = KrakenConnection.objects.filter(pk=o["connection"], user=user).first()
             if connection is None:
                 raise CommandError(f"user {user.username!r} has no connection {o['connection']}")
+        in_scope = [connection] if connection else list(user.kraken_connections.all())
+        unsynced = never_synced(connections=in_scope)
+        if unsynced:
+            raise CommandError(never_synced_message(unsynced), returncode=2)
         settings = settings_for(user=user, jurisdiction=o["jurisdiction"], method=o["method"])
         if (
             o["method"] is None
