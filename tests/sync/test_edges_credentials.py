@@ -127,4 +127,3 @@ def test_credentials_rotate_names_what_no_key_reads_and_exits_1(keys):
     assert raised.value.returncode == 1
     assert KrakenConnection.objects.get(pk=readable.pk).api_secret_encrypted == token_before
     assert KrakenConnection.objects.get(pk=lost.pk).keys_readable
-
