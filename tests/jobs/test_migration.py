@@ -8,7 +8,12 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("portfolio", "0001_initial"), ("reports", "0002_incremental_rebuild"), ("jobs", None)]
+BEFORE = [
+    ("accounts", "0001_initial"),
+    ("portfolio", "0001_initial"),
+    ("reports", "0002_incremental_rebuild"),
+    ("jobs", None),
+]
 AFTER = [
     ("portfolio", "0003_jobs_syncrun_job_data"),
     ("reports", "0004_jobs_accountingrun_job_data"),
