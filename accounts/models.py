@@ -83,14 +83,15 @@ TIER_LIMITS: dict[str, tuple[Decimal, Decimal]] = {
 
 
 class KrakenConnection(models.Model):
-    """A user's read-only Kraken API keys. Secrets are stored encrypted only."""
+    """A user's read-only Kraken API keys (secrets stored encrypted only), or a CSV-only source
+    without a key whose data comes from imports of Kraken's exports."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kraken_connections"
     )
     label = models.CharField(max_length=80)
-    api_key_encrypted = models.TextField()
-    api_secret_encrypted = models.TextField()
+    api_key_encrypted = models.TextField(blank=True)
+    api_secret_encrypted = models.TextField(blank=True)
     futures_key_encrypted = models.TextField(blank=True, default="")
     futures_secret_encrypted = models.TextField(blank=True, default="")
     key_fingerprint = models.CharField(max_length=16, editable=False)
@@ -102,6 +103,9 @@ class KrakenConnection(models.Model):
     rate_max = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     rate_decay = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
     sync_interval_minutes = models.PositiveIntegerField(default=60)
+    csv_only = models.BooleanField(
+        default=False, help_text="No API key: data comes only from CSV imports; never synced."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,8 +39,8 @@ def profile_for(*, user: AbstractBaseUser) -> Profile:
 @dataclass(frozen=True)
 class ConnectionInput:
     label: str
-    api_key: str
-    api_secret: str
+    api_key: str = ""
+    api_secret: str = ""
     futures_key: str = ""
     futures_secret: str = ""
     api_url: str = "https://api.kraken.com"
@@ -49,6 +49,7 @@ class ConnectionInput:
     rate_max: Decimal | str | None = None
     rate_decay: Decimal | str | None = None
     sync_interval_minutes: int = 60
+    csv_only: bool = False  # no key: the data comes only from CSV imports
 
 
 def _check_secret(value: str, field: str, what: str, errors: dict[str, str]) -> None:
@@ -83,6 +84,14 @@ def _check_rate(data: ConnectionInput, errors: dict[str, str]) -> tuple[Decimal 
     return tuple(parsed)
 
 
+def _check_keys(data: ConnectionInput, errors: dict[str, str]) -> None:
+    if not data.api_key.strip():
+        errors["api_key"] = "The API key is empty."
+    elif any(ch.isspace() for ch in data.api_key.strip()):
+        errors["api_key"] = "The API key contains spaces; copy it again from Kraken."
+    _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
+
+
 def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
     """Check every field, collecting all problems; raise ValidationError naming each field."""
     errors: dict[str, str] = {}
@@ -95,11 +104,11 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
         .exists()
     ):
         errors["label"] = f"You already have a connection labelled {label!r}."
-    if not data.api_key.strip():
-        errors["api_key"] = "The API key is empty."
-    elif any(ch.isspace() for ch in data.api_key.strip()):
-        errors["api_key"] = "The API key contains spaces; copy it again from Kraken."
-    _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
+    if data.csv_only:
+        if data.api_key.strip() or data.futures_key.strip():
+            errors["api_key"] = "A CSV-only connection has no API key; leave the keys empty."
+    else:
+        _check_keys(data, errors)
     if bool(data.futures_key.strip()) != bool(data.futures_secret.strip()):
         errors["futures_secret" if data.futures_key.strip() else "futures_key"] = (
             "A Kraken Futures key and its secret go together; give both or neither."
@@ -122,10 +131,11 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
 def _apply(connection: KrakenConnection, data: ConnectionInput, label, rate_max, rate_decay):
     api_key = data.api_key.strip()
     connection.label = label
-    connection.api_key_encrypted = crypto.encrypt(api_key)
-    connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip())
-    connection.key_fingerprint = key_fingerprint(api_key)
-    connection.api_key_hint = crypto.mask(api_key)
+    connection.csv_only = data.csv_only
+    connection.api_key_encrypted = crypto.encrypt(api_key) if api_key else ""
+    connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip()) if api_key else ""
+    connection.key_fingerprint = key_fingerprint(api_key) if api_key else ""
+    connection.api_key_hint = crypto.mask(api_key) if api_key else ""
     futures_key = data.futures_key.strip()
     connection.futures_key_encrypted = crypto.encrypt(futures_key) if futures_key else ""
     connection.futures_secret_encrypted = (
@@ -153,6 +163,8 @@ def connection_update(
 ) -> KrakenConnection:
     """Replace a connection's settings. Blank secrets in `data` keep the stored ones."""
     keep_futures = not clear_futures
+    if connection.csv_only:  # it stays CSV-only until it is given a key
+        return _csv_only_update(connection=connection, data=data)
     data = ConnectionInput(
         **{
             **data.__dict__,
@@ -163,6 +175,17 @@ def connection_update(
             or (connection.futures_secret() if keep_futures else ""),
         }
     )
+    label, rate_max, rate_decay = connection_validate(
+        data=data, user=connection.user, instance=connection
+    )
+    _apply(connection, data, label, rate_max, rate_decay)
+    connection.save()
+    return connection
+
+
+def _csv_only_update(*, connection: KrakenConnection, data: ConnectionInput) -> KrakenConnection:
+    keyed = bool(data.api_key.strip() or data.api_secret.strip())
+    data = ConnectionInput(**{**data.__dict__, "csv_only": not keyed})
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )

@@ -18,7 +18,7 @@ from portfolio.sync.context import SyncContext, WindowHook
 from portfolio.sync.errors import ConnectionGone, failure_message
 from portfolio.sync.history import CLOSED_ORDERS, LEDGERS, TRADES, history_probe, history_sync
 from portfolio.sync.reconcile import reconciliation_run
-from portfolio.sync.runs import sync_run_claim, sync_run_finish
+from portfolio.sync.runs import CSV_ONLY_NOTE, sync_run_claim, sync_run_finish
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,9 @@ def sync_run_execute(
     run = sync_run_claim(run_id=run_id)
     if run is None:
         return None
+    if run.connection.csv_only:  # no key: never call Kraken for it
+        sync_run_finish(run=run, state=SyncState.FAILED, error=CSV_ONLY_NOTE)
+        return run
     ctx = SyncContext(
         connection=run.connection,
         run=run,

@@ -18,6 +18,10 @@ from accounts.models import KrakenConnection
 from portfolio.models import ACTIVE_STATES, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import ConnectionGone
 
+CSV_ONLY_NOTE = (
+    "This connection is CSV-only: it has no API key, so it is never synced with Kraken. "
+    "Import Kraken's CSV exports into it instead."
+)
 STALE_NOTE = "Stopped: no progress for {minutes} minutes (the worker probably died)."
 
 

@@ -19,8 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True)
         parser.add_argument("--label", required=True)
-        parser.add_argument("--api-key", required=True)
-        parser.add_argument("--api-secret", required=True)
+        parser.add_argument("--api-key", default="")
+        parser.add_argument("--api-secret", default="")
+        parser.add_argument(
+            "--csv-only",
+            action="store_true",
+            help="no API key: the connection's data comes only from CSV imports (kraken_import)",
+        )
         parser.add_argument("--futures-key", default="")
         parser.add_argument("--futures-secret", default="")
         parser.add_argument("--api-url", default="https://api.kraken.com")
@@ -49,7 +54,7 @@ class Command(BaseCommand):
         data = ConnectionInput(
             label=o["label"],
             api_key=o["api_key"],
-            api_secret=self._secret(o["api_secret"], "--api-secret"),
+            api_secret=self._secret(o["api_secret"], "--api-secret") if o["api_secret"] else "",
             futures_key=o["futures_key"],
             futures_secret=self._secret(o["futures_secret"], "--futures-secret"),
             api_url=o["api_url"],
@@ -58,6 +63,7 @@ class Command(BaseCommand):
             rate_max=o["rate_max"],
             rate_decay=o["rate_decay"],
             sync_interval_minutes=o["sync_interval"],
+            csv_only=o["csv_only"],
         )
         try:
             connection = connection_create(user=user, data=data)

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from accounts.models import KrakenConnection
 from portfolio.models import DataSet, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute
-from portfolio.sync.runs import sync_request
+from portfolio.sync.runs import CSV_ONLY_NOTE, sync_request
 
 LABELS = dict(DataSet.choices)
 
@@ -68,6 +68,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         failures = []
         for connection in connections_of(options["user"], options.get("connection")):
+            if connection.csv_only:
+                self.stdout.write(f"Skipped {connection.label!r}: {CSV_ONLY_NOTE}")
+                continue
             run = self.sync_one(connection, full=options["full"])
             if run.state == SyncState.SUCCEEDED:
                 self.stdout.write(self.style.SUCCESS(self.summary(connection, run)))
