@@ -39,7 +39,7 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 _WORDS = re.compile(r"[A-Za-z0-9 ._/:-]{0,32}")
 _LONG_WORDS = re.compile(r"[A-Za-z0-9 ._/:-]{0,64}")
 _ASSET = re.compile(r"[A-Za-z0-9.]{1,32}")
-_ASSET_OR_EMPTY = re.compile(r"[A-Za-z0-9.]{0,32}")
+_SYMBOL = re.compile(r"[A-Za-z0-9._:-]{0,64}")
 _PAIR = re.compile(r"[A-Za-z0-9./]{2,32}")
 _IDS = re.compile(r"[A-Za-z0-9, -]{0,4000}")
 _MISC = re.compile(r"[A-Za-z0-9 ,._-]{0,128}")
@@ -297,7 +297,7 @@ def _trade(c: _Cells) -> Trade:
 def _futures(c: _Cells) -> FuturesLogEntry:
     new_balance = c.required_number("new balance")
     change = c.number("change")
-    symbol = c.text("symbol", _ASSET)
+    symbol = c.text("symbol", _SYMBOL)
     return FuturesLogEntry(
         id=0,  # the CSV has no log id; the importer assigns one
         date=c.time("dateTime"),
@@ -315,8 +315,8 @@ def _futures(c: _Cells) -> FuturesLogEntry:
         realized_pnl=c.number("realized pnl"),
         fee=c.number("fee"),
         execution="",
-        collateral=c.text("collateral", _ASSET_OR_EMPTY),
-        contract=c.text("contract", _LONG_WORDS),
+        collateral=c.text("collateral", _SYMBOL),
+        contract=c.text("contract", _SYMBOL),
         funding_rate=c.number("funding rate"),
         realized_funding=c.number("realized funding"),
         conversion_spread_percentage=c.number("conversion spread percentage"),
