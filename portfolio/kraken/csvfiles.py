@@ -34,6 +34,7 @@ from portfolio.kraken.records import FuturesLogEntry, LedgerEntry, Trade
 LEDGERS, TRADES, FUTURES_LOG = "ledgers", "trades", "futures_log"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ZIP_MAGIC = b"PK\x03\x04"
+BOM = b"\xef\xbb\xbf"
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 _WORDS = re.compile(r"[A-Za-z0-9 ._/:-]{0,32}")
@@ -378,13 +379,21 @@ def _rows(file: str, reader: Any, kind: str, names: list[str], width: int) -> It
         yield CsvRow(line, build(_Cells(file, line, index, values)))
 
 
+def _lines(file: str, binary: IO[bytes]) -> Iterator[str]:
+    """Text lines, decoded one by one so a bad byte is reported with its line."""
+    for number, raw in enumerate(binary, 1):
+        try:
+            yield (raw[3:] if number == 1 and raw.startswith(BOM) else raw).decode("utf-8")
+        except UnicodeDecodeError:
+            raise CsvRefused(file, "not UTF-8 text", line=number) from None
+
+
 def read_csv(file: str, binary: IO[bytes], *, tsv: bool = False) -> CsvFile:
     """Open one CSV (or TSV) stream: read its header now, its rows as they are iterated."""
-    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text, dialect="excel-tab" if tsv else "excel", strict=True)
+    reader = csv.reader(_lines(file, binary), dialect="excel-tab" if tsv else "excel", strict=True)
     try:
         header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as error:
+    except csv.Error as error:
         raise CsvRefused(file, f"unreadable header ({error})", line=1) from None
     if header is None or not any(h.strip() for h in header):
         raise CsvRefused(file, "the file is empty")
@@ -393,8 +402,6 @@ def read_csv(file: str, binary: IO[bytes], *, tsv: bool = False) -> CsvFile:
     def rows() -> Iterator[CsvRow]:
         try:
             yield from _rows(file, reader, kind, names, len(header))
-        except UnicodeDecodeError:
-            raise CsvRefused(file, "not UTF-8 text", line=reader.line_num + 1) from None
         except csv.Error as error:
             raise CsvRefused(file, f"malformed CSV ({error})", line=reader.line_num) from None
 

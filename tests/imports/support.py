@@ -42,7 +42,7 @@ def futures_rows(connection, *, contract: bool = True) -> dict[str, tuple]:
 
 def everything(connection) -> dict[str, set]:
     """Every stored column of the history tables (ids and sync timestamps aside)."""
-    skip = {"id", "synced_at"}
+    skip = {"id", "synced_at", "connection_id"}
     return {
         model.__name__: {
             tuple(sorted((k, str(v)) for k, v in row.items() if k not in skip))
