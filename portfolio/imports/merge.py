@@ -35,6 +35,9 @@ class MergeSpec:
     to_row: Callable[[int, Any], models.Model]
     time_field: str
     compared: tuple[str, ...]  # model field == record attribute of the same name
+    # For the big table, rows go straight from records to insert values (no model instances).
+    fields: tuple[str, ...] = ()
+    values: Callable[[int, Any, Any], tuple] | None = None
 
 
 def _ledger_row(connection_id: int, record: Any) -> models.Model:
@@ -45,6 +48,20 @@ def _trade_row(connection_id: int, record: Any) -> models.Model:
     return R.trade_row(connection_id, record, DataSource.CSV)
 
 
+LEDGER_FIELDS = (
+    "connection", "ledger_id", "refid", "time", "type", "subtype", "aclass", "subclass", "asset",
+    "raw_asset", "wallet", "amount", "fee", "balance", "amount_usd", "source", "synced_at",
+)  # fmt: skip
+
+
+def _ledger_values(connection_id: int, e: Any, now: Any) -> tuple:
+    return (
+        connection_id, e.ledger_id, e.refid, e.time, e.type, e.subtype, e.aclass, e.subclass,
+        e.asset, e.raw_asset, e.wallet, e.amount, e.fee, e.balance, e.amount_usd, DataSource.CSV,
+        now,
+    )  # fmt: skip
+
+
 SPECS = {
     LEDGERS: MergeSpec(
         model=LedgerEntry,
@@ -53,6 +70,8 @@ SPECS = {
         to_row=_ledger_row,
         time_field="time",
         compared=("refid", "type", "subtype", "asset", "amount", "fee", "balance"),
+        fields=LEDGER_FIELDS,
+        values=_ledger_values,
     ),
     TRADES: MergeSpec(
         model=Trade,
@@ -92,6 +111,11 @@ class Merger:
     def __init__(self, *, connection_id: int, kind: str, summary: ImportSummary) -> None:
         self.connection_id, self.kind, self.spec = connection_id, kind, SPECS[kind]
         self.summary = summary
+        # Nothing of this kind stored yet: the ids of this import are all there is to compare
+        # with, so they are remembered here instead of looked up batch by batch.
+        self.seen: dict[str, int] | None = (
+            None if self.spec.model.objects.filter(connection_id=connection_id).exists() else {}
+        )
         self.next_log_id = 0
         if kind == FUTURES_LOG:
             lowest = FuturesLogEntry.objects.filter(connection_id=connection_id).aggregate(
@@ -101,26 +125,58 @@ class Merger:
 
     def merge(self, file: FileSummary, batch: Sequence[tuple[int, Any]]) -> None:
         spec = self.spec
-        unique = {spec.ident(record) for _, record in batch}
-        for _, record in batch:
-            if self.kind == LEDGERS and record.type not in LEDGER_TYPES:
-                self.summary.unknown_types[record.type] += 1
-        stored = {
-            row[spec.key]: row
-            for row in spec.model.objects.filter(
-                connection_id=self.connection_id, **{f"{spec.key}__in": list(unique)}
-            ).values(spec.key, spec.time_field, *spec.compared)
-        }
-        fresh = []
+        if self.kind == LEDGERS:
+            for _, record in batch:
+                if record.type not in LEDGER_TYPES:
+                    self.summary.unknown_types[record.type] += 1
+        stored = {} if self.seen is not None else self._stored({spec.ident(r) for _, r in batch})
+        pending: dict[str, Any] = {}
         for line, record in batch:
             ident = spec.ident(record)
-            if ident in stored:  # stored before, or earlier in this batch
+            if ident in stored:
                 self._compare(file, line, ident, stored[ident], record)
+            elif ident in pending:
+                self._compare(file, line, ident, self._as_stored(pending[ident]), record)
+            elif self.seen is not None and ident in self.seen:
+                self._compare_earlier(file, line, ident, record)
             else:
-                fresh.append(self._row(record))
-                stored[ident] = self._as_stored(record)
-        _insert(spec.model, fresh)
-        file.added += len(fresh)
+                pending[ident] = record
+                if self.seen is not None:
+                    self.seen[ident] = self._fingerprint(record)
+        self._insert(list(pending.values()))
+        file.added += len(pending)
+
+    def _fingerprint(self, record: Any) -> int:
+        return hash(tuple(getattr(record, n) for n in (self.spec.time_field, *self.spec.compared)))
+
+    def _compare_earlier(self, file: FileSummary, line: int, ident: str, record: Any) -> None:
+        assert self.seen is not None
+        if self.seen[ident] == self._fingerprint(record):
+            file.already_present += 1
+            return
+        file.conflicts += 1
+        self.summary.conflict(
+            f"{file.name}, line {line}: {ident} differs from an earlier row of this import; "
+            "kept the earlier row"
+        )
+
+    def _stored(self, idents: set[str]) -> dict[str, dict]:
+        spec = self.spec
+        rows = spec.model.objects.filter(
+            connection_id=self.connection_id, **{f"{spec.key}__in": list(idents)}
+        ).values(spec.key, spec.time_field, *spec.compared)
+        return {row[spec.key]: row for row in rows}
+
+    def _insert(self, records: list[Any]) -> None:
+        if not records:
+            return
+        spec, now = self.spec, timezone.now()
+        if spec.values is not None:
+            values = spec.values
+            rows = (values(self.connection_id, r, now) for r in records)
+            bulk_insert(spec.model, spec.fields, rows)
+            return
+        _insert(spec.model, [self._row(r) for r in records], now)
 
     def _compare(self, file: FileSummary, line: int, ident: str, stored: dict, record) -> None:
         differences = _differences(self.spec, stored, record)
@@ -145,10 +201,7 @@ class Merger:
         return row
 
 
-def _insert(model: type[models.Model], rows: list[models.Model]) -> None:
-    if not rows:
-        return
-    now = timezone.now()
+def _insert(model: type[models.Model], rows: list[models.Model], now: Any) -> None:
     names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
     attnames = [model._meta.get_field(n).attname for n in names]
     for row in rows:

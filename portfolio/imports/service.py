@@ -23,7 +23,7 @@ from portfolio.kraken.csvfiles import CsvFile, CsvRefused, iter_export
 from .merge import Merger
 from .summary import FileSummary, ImportSummary
 
-BATCH = 2000
+BATCH = 5000
 Progress = Callable[[int, int, str], None]  # (bytes done, bytes in all, what is happening)
 
 
