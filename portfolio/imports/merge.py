@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Min
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from portfolio.models.fields import DataSource
 from portfolio.sync import rows as R
 from reports.bulk import bulk_insert
 
+from .copy import copy_text
 from .summary import FileSummary, ImportSummary
 
 
@@ -174,7 +175,10 @@ class Merger:
         if spec.values is not None:
             values = spec.values
             rows = (values(self.connection_id, r, now) for r in records)
-            bulk_insert(spec.model, spec.fields, rows)
+            if connection.vendor == "postgresql":
+                copy_text(spec.model, spec.fields, rows)
+            else:
+                bulk_insert(spec.model, spec.fields, rows)
             return
         _insert(spec.model, [self._row(r) for r in records], now)
 

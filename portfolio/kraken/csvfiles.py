@@ -252,6 +252,47 @@ def _ledger(c: _Cells) -> LedgerEntry:
     )
 
 
+def _fast_ledgers(index: dict[str, int]) -> Callable[[_Cells], LedgerEntry]:
+    """The ledger builder for well-formed rows, several times faster than _ledger; any cell it
+    is not sure of sends the row to _ledger, which refuses it with the line and column."""
+    at = [index.get(n) for n in ("txid", "refid", "time", "type", "subtype", "aclass", "subclass")]
+    at.append(index.get("asset"))
+    numbers = [index.get(n) for n in ("amount", "fee", "balance")]
+    wallet_at, usd_at = index.get("wallet"), index.get("amountusd")
+    checks = (_ID, _ID, _TIME, _WORDS, _WORDS, _WORDS, _WORDS, _ASSET)
+    fromiso, decimal, names = datetime.fromisoformat, Decimal, {}
+
+    def build(c: _Cells) -> LedgerEntry:
+        v = c.values
+        texts = [v[i].strip() if i is not None else "" for i in at]
+        wallet = v[wallet_at].strip() if wallet_at is not None else ""
+        amounts = [v[i].strip() if i is not None else "0" for i in numbers]
+        usd = v[usd_at].strip() if usd_at is not None else ""
+        try:
+            if (
+                usd
+                or not all(p.fullmatch(t) for p, t in zip(checks, texts, strict=True) if t)
+                or not (texts[2] and texts[7] and _LONG_WORDS.fullmatch(wallet))
+            ):
+                raise ValueError
+            amount, fee, balance = (decimal(a or "0") for a in amounts)
+            if not all(x.is_finite() and x.adjusted() < 19 for x in (amount, fee, balance)):
+                raise ValueError
+            if "_" in "".join(amounts) or not amounts[0] or not amounts[2]:
+                raise ValueError
+        except (ValueError, ArithmeticError):
+            return _ledger(c)
+        moment = fromiso(texts[2]).replace(tzinfo=UTC)
+        raw = texts[7]
+        asset = names.get(raw) or names.setdefault(raw, normalize_asset(raw))
+        return LedgerEntry(
+            texts[0], texts[1], moment, _seconds(moment), texts[3], texts[4], texts[5], asset,
+            raw, amount, fee, balance, wallet, texts[6], None,
+        )  # fmt: skip
+
+    return build
+
+
 def _ids(c: _Cells, name: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in c.text(name, _IDS).split(",") if x.strip())
 
@@ -365,6 +406,8 @@ def header_kind(file: str, header: list[str]) -> tuple[str, list[str]]:
 def _rows(file: str, reader: Any, kind: str, names: list[str], width: int) -> Iterator[CsvRow]:
     index = {name: i for i, name in enumerate(names)}
     build, id_at = BUILDERS[kind], index[ID_COLUMN[kind]]
+    if kind == LEDGERS:
+        build = _fast_ledgers(index)
     for values in reader:
         line = reader.line_num
         if not values or values == [""]:
