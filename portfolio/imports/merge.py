@@ -27,6 +27,8 @@ from reports.bulk import bulk_insert
 from .copy import copy_text
 from .summary import FileSummary, ImportSummary
 
+STORED, EARLIER = "the stored row", "an earlier row of this import"
+
 
 @dataclass(frozen=True)
 class MergeSpec:
@@ -137,7 +139,8 @@ class Merger:
             if ident in stored:
                 self._compare(file, line, ident, stored[ident], record)
             elif ident in pending:
-                self._compare(file, line, ident, self._as_stored(pending[ident]), record)
+                earlier = self._as_stored(pending[ident])
+                self._compare(file, line, ident, earlier, record, what=EARLIER)
             elif self.seen is not None and ident in self.seen:
                 self._compare_earlier(file, line, ident, record)
             else:
@@ -157,8 +160,7 @@ class Merger:
             return
         file.conflicts += 1
         self.summary.conflict(
-            f"{file.name}, line {line}: {ident} differs from an earlier row of this import; "
-            "kept the earlier row"
+            f"{file.name}, line {line}: {ident} differs from {EARLIER}; kept the earlier row"
         )
 
     def _stored(self, idents: set[str]) -> dict[str, dict]:
@@ -182,15 +184,17 @@ class Merger:
             return
         _insert(spec.model, [self._row(r) for r in records], now)
 
-    def _compare(self, file: FileSummary, line: int, ident: str, stored: dict, record) -> None:
+    def _compare(
+        self, file: FileSummary, line: int, ident: str, stored: dict, record, what: str = STORED
+    ) -> None:
         differences = _differences(self.spec, stored, record)
         if not differences:
             file.already_present += 1
             return
         file.conflicts += 1
         self.summary.conflict(
-            f"{file.name}, line {line}: {ident} differs from the stored row "
-            f"({'; '.join(differences[:3])}); kept the stored row"
+            f"{file.name}, line {line}: {ident} differs from {what} "
+            f"({'; '.join(differences[:3])}); kept {what.replace('an earlier', 'the earlier')}"
         )
 
     def _as_stored(self, record: Any) -> dict:

@@ -133,3 +133,18 @@ def test_the_size_limit_is_a_setting_and_covers_what_a_zip_unpacks_to(tmp_path, 
     assert len(bomb) < 5000
     error = refused(tmp_path, "bomb.zip", bomb)
     assert "bomb.zip: the ZIP unpacks to" in str(error) and "over the limit of 5000" in str(error)
+
+
+def test_an_id_twice_in_one_file_is_added_once_and_a_disagreeing_copy_reported(tmp_path):
+    connection = csv_connection(UserFactory())
+    lines = good_ledgers().splitlines()
+    same, other = lines[2], lines[2].replace("0.5000000000", "0.7000000000")
+    data = ("\n".join([*lines, same, other]) + "\n").encode()
+    summary = import_files(connection=connection, files=[writer.write(tmp_path, "d.csv", data)])
+    assert (summary.rows_read, summary.added, summary.already_present) == (5, 3, 1)
+    assert summary.conflicts == 1
+    assert summary.conflict_notes == [
+        "d.csv, line 6: L00001-AAAAA-BBBBBB differs from an earlier row of this import "
+        "(amount 0.5000000000 here, 0.7000000000 in the file); kept the earlier row of this import"
+    ]
+    assert counts() == (3, 0, 0)
