@@ -19,13 +19,14 @@ from portfolio.kraken.records import FuturesLogEntry, LedgerEntry, Trade
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
-_WORDS = re.compile(r"[A-Za-z0-9 ._/:-]{0,32}")
-_LONG_WORDS = re.compile(r"[A-Za-z0-9 ._/:-]{0,64}")
+# No text cell may start as a spreadsheet formula does (=, +, @, -): see the module doc.
+_WORDS = re.compile(r"(?!-)[A-Za-z0-9 ._/:-]{0,32}")
+_LONG_WORDS = re.compile(r"(?!-)[A-Za-z0-9 ._/:-]{0,64}")
 _ASSET = re.compile(r"[A-Za-z0-9.]{1,32}")
-_SYMBOL = re.compile(r"[A-Za-z0-9._:-]{0,64}")
+_SYMBOL = re.compile(r"(?!-)[A-Za-z0-9._:-]{0,64}")
 _PAIR = re.compile(r"[A-Za-z0-9./]{2,32}")
-_IDS = re.compile(r"[A-Za-z0-9, -]{0,4000}")
-_MISC = re.compile(r"[A-Za-z0-9 ,._-]{0,128}")
+_IDS = re.compile(r"(?!-)[A-Za-z0-9, -]{0,4000}")
+_MISC = re.compile(r"(?!-)[A-Za-z0-9 ,._-]{0,128}")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 
 

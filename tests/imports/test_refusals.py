@@ -148,3 +148,11 @@ def test_an_id_twice_in_one_file_is_added_once_and_a_disagreeing_copy_reported(t
         "(amount 0.5000000000 here, 0.7000000000 in the file); kept the earlier row of this import"
     ]
     assert counts() == (3, 0, 0)
+
+
+def test_text_that_a_spreadsheet_would_read_as_a_formula_is_refused(tmp_path):
+    error = refused(tmp_path, "minus.csv", replaced('"spot / main"', '"-A1"'))
+    assert (
+        str(error)
+        == "minus.csv, line 3, column 8 (wallet): '-A1' is not a value Kraken writes here"
+    )
