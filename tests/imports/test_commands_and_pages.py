@@ -122,3 +122,29 @@ def test_the_upload_page_states_the_limit_imports_and_shows_the_summary(
     assert failed.error == "bad.csv, line 3, column 9 (amount): 'abc' is not a number"
     assert "is not a number" in client.get(page).content.decode()
     assert LedgerEntry.objects.filter(connection=connection).count() == 3
+
+
+def test_an_upload_over_the_limit_is_refused_as_it_arrives(client, settings):
+    settings.KRAKEN_IMPORT_MAX_BYTES = 100
+    connection = csv_connection(UserFactory())
+    client.force_login(connection.user)
+    page = f"/accounts/connections/{connection.pk}/import/"
+    upload = SimpleUploadedFile("big.csv", good_ledgers().encode(), "text/csv")
+    response = client.post(page, {"files": [upload]}, follow=True)
+    assert "Refused: big.csv: over the import limit of 100 bytes; nothing was read." in (
+        response.content.decode()
+    )
+    assert not ImportRecord.objects.exists()
+    assert not (settings.KRAKEN_IMPORT_DIR).exists()
+
+
+def test_the_upload_page_still_checks_the_csrf_token(client):
+    from django.test import Client
+
+    connection = csv_connection(UserFactory())
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(connection.user)
+    upload = SimpleUploadedFile("ledgers.csv", good_ledgers().encode(), "text/csv")
+    response = strict.post(f"/accounts/connections/{connection.pk}/import/", {"files": [upload]})
+    assert response.status_code == 403
+    assert not ImportRecord.objects.exists()
