@@ -61,7 +61,7 @@ def import_stage(*, connection: KrakenConnection, uploads: Iterable[Upload]) -> 
 
 
 def _progress_path(record: ImportRecord) -> Path | None:
-    if not record.files:
+    if not record.files or "path" not in record.files[0]:
         return None
     return Path(record.files[0]["path"]).parent / "progress.json"
 
@@ -112,7 +112,8 @@ def import_record_run(*, record_id: int) -> ImportRecord | None:
         _finish(record, ImportState.SUCCEEDED, progress.latest, summary=summary)
         after_import(connection=record.connection)
     finally:
-        if files:
+        staging = Path(settings.KRAKEN_IMPORT_DIR).resolve()
+        if files and files[0].path.resolve().parent.parent == staging:  # only what we staged
             shutil.rmtree(files[0].path.parent, ignore_errors=True)
     return record
 
@@ -122,6 +123,26 @@ def _finish(record, state, progress, *, error: str = "", summary: ImportSummary 
     record.summary = summary.as_json() if summary is not None else {}
     record.finished_at = timezone.now()
     record.save(update_fields=["state", "error", "progress", "summary", "finished_at"])
+
+
+def import_record_log(
+    *,
+    connection: KrakenConnection,
+    names: list[str],
+    summary: ImportSummary | None = None,
+    error: str = "",
+) -> ImportRecord:
+    """Keep an import run elsewhere (the command line) so the connection's page lists it too."""
+    now = timezone.now()
+    return ImportRecord.objects.create(
+        connection=connection,
+        state=ImportState.FAILED if error else ImportState.SUCCEEDED,
+        files=[{"name": name} for name in names],
+        started_at=now,
+        finished_at=now,
+        summary=summary.as_json() if summary is not None else {},
+        error=error,
+    )
 
 
 def after_import(*, connection: KrakenConnection) -> Reconciliation:

@@ -54,6 +54,10 @@ def test_kraken_import_reports_the_summary_and_fails_on_a_refusal(tmp_path):
     assert "3 rows read, 3 added, 0 already present, 0 skipped, 0 conflicts" in out.getvalue()
     assert "Reconciliation: ok" in out.getvalue()
     assert "Importing" in err.getvalue()  # the progress bar
+    refused_run, done = ImportRecord.objects.filter(connection=connection).order_by("pk")
+    assert (refused_run.state, done.state) == (ImportState.FAILED, ImportState.SUCCEEDED)
+    assert refused_run.error.startswith("bad.csv, line 3, column 9 (amount)")
+    assert done.summary["added"] == 3 and done.files == [{"name": "ledgers.csv"}]
 
 
 def test_kraken_import_fails_when_a_row_disagrees_with_a_stored_one(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portfolio.imports.jobs import after_import
+from portfolio.imports.jobs import after_import, import_record_log
 from portfolio.imports.service import import_files
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.management.commands.kraken_sync import connections_of
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["files"] if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}; nothing was imported.")
+        names = [p.name for p in options["files"]]
         bar = tqdm(unit="B", unit_scale=True, desc="Importing", file=self.stderr._out)
 
         def progress(done: int, total: int, note: str) -> None:
@@ -36,9 +37,11 @@ class Command(BaseCommand):
         try:
             summary = import_files(connection=connection, files=options["files"], progress=progress)
         except CsvRefused as refused:
+            import_record_log(connection=connection, names=names, error=str(refused))
             raise CommandError(f"Refused: {refused}. Nothing was imported.") from refused
         finally:
             bar.close()
+        import_record_log(connection=connection, names=names, summary=summary)
         reconciliation = after_import(connection=connection)
         self.stdout.write(f"{connection.label!r}: {summary.line()}")
         for name, count in sorted(summary.unknown_types.items()):
