@@ -44,10 +44,12 @@ def write_csv(path: Path, rows: int) -> int:
         for n in range(rows):
             asset, step = ASSETS[n % 3]
             amount = step if (n // 3) % 4 != 3 else -step
-            balances[asset] += amount
+            failed = n % 100_000 == 99_999  # a failed withdrawal: no txid, no change of balance
+            if not failed:
+                balances[asset] += amount
             stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(start + n * 60))
             kind = "deposit" if amount > 0 else "withdrawal"
-            txid = "" if n % 100_000 == 99_999 else f"L{n:07d}-BENCH-{n % 997:06d}"
+            txid = "" if failed else f"L{n:07d}-BENCH-{n % 997:06d}"
             out.write(
                 f'"{txid}","R{n:07d}-BENCH-RFID00","{stamp}","{kind}","","currency","{asset}",'
                 f'"spot / main",{amount},0,{balances[asset]}\n'
@@ -78,9 +80,9 @@ def child(database_url: str, csv_path: Path) -> dict:
     user = UserFactory()
     connection = connection_create(user=user, data=ConnectionInput(label="Bench", csv_only=True))
     before = peak_mb()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     summary = import_files(connection=connection, files=[csv_path])
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     import_peak = peak_mb()
     t0 = time.perf_counter()
     result = after_import(connection=connection)
@@ -91,6 +93,8 @@ def child(database_url: str, csv_path: Path) -> dict:
         "added": summary.added,
         "skipped": summary.skipped,
         "import_seconds": round(seconds, 2),
+        "import_cpu_seconds_in_python": round(cpu, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
         "rows_per_second": round(summary.added / seconds),
         "peak_mb_before_import": round(before, 1),
         "peak_mb_after_import": round(import_peak, 1),

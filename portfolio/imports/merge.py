@@ -116,8 +116,8 @@ class Merger:
         self.summary = summary
         # Nothing of this kind stored yet: the ids of this import are all there is to compare
         # with, so they are remembered here instead of looked up batch by batch.
-        self.seen: dict[str, int] | None = (
-            None if self.spec.model.objects.filter(connection_id=connection_id).exists() else {}
+        self.seen: set[str] | None = (
+            None if self.spec.model.objects.filter(connection_id=connection_id).exists() else set()
         )
         self.next_log_id = 0
         if kind == FUTURES_LOG:
@@ -141,27 +141,15 @@ class Merger:
             elif ident in pending:
                 earlier = self._as_stored(pending[ident])
                 self._compare(file, line, ident, earlier, record, what=EARLIER)
-            elif self.seen is not None and ident in self.seen:
-                self._compare_earlier(file, line, ident, record)
+            elif self.seen is not None and ident in self.seen:  # in an earlier batch: stored
+                earlier = self._stored({ident})[ident]
+                self._compare(file, line, ident, earlier, record, what=EARLIER)
             else:
                 pending[ident] = record
                 if self.seen is not None:
-                    self.seen[ident] = self._fingerprint(record)
+                    self.seen.add(ident)
         self._insert(list(pending.values()))
         file.added += len(pending)
-
-    def _fingerprint(self, record: Any) -> int:
-        return hash(tuple(getattr(record, n) for n in (self.spec.time_field, *self.spec.compared)))
-
-    def _compare_earlier(self, file: FileSummary, line: int, ident: str, record: Any) -> None:
-        assert self.seen is not None
-        if self.seen[ident] == self._fingerprint(record):
-            file.already_present += 1
-            return
-        file.conflicts += 1
-        self.summary.conflict(
-            f"{file.name}, line {line}: {ident} differs from {EARLIER}; kept the earlier row"
-        )
 
     def _stored(self, idents: set[str]) -> dict[str, dict]:
         spec = self.spec

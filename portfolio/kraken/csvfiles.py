@@ -33,7 +33,7 @@ from portfolio.kraken.csvcolumns import (
     CsvRefused,
     header_kind,
 )
-from portfolio.kraken.csvrows import BUILDERS, Cells, fast_ledgers
+from portfolio.kraken.csvrows import BUILDERS, fast_ledgers, generic
 from portfolio.kraken.records import FuturesLogEntry, LedgerEntry, Trade
 
 __all__ = [
@@ -67,9 +67,8 @@ class CsvFile:
 
 def _rows(file: str, reader: Any, kind: str, names: list[str], width: int) -> Iterator[CsvRow]:
     index = {name: i for i, name in enumerate(names)}
-    build, id_at = BUILDERS[kind], index[ID_COLUMN[kind]]
-    if kind == LEDGERS:
-        build = fast_ledgers(index)
+    id_at = index[ID_COLUMN[kind]]
+    build = fast_ledgers(index) if kind == LEDGERS else generic(BUILDERS[kind])
     for values in reader:
         line = reader.line_num
         if not values or values == [""]:
@@ -81,7 +80,7 @@ def _rows(file: str, reader: Any, kind: str, names: list[str], width: int) -> It
         if not values[id_at].strip():
             yield CsvRow(line, None)
             continue
-        yield CsvRow(line, build(Cells(file, line, index, values)))
+        yield CsvRow(line, build(file, line, index, values))
 
 
 def _lines(file: str, binary: IO[bytes]) -> Iterator[str]:

@@ -111,43 +111,60 @@ def _ledger(c: Cells) -> LedgerEntry:
     )
 
 
-def fast_ledgers(index: dict[str, int]) -> Callable[[Cells], LedgerEntry]:
-    """The ledger builder for well-formed rows, several times faster than _ledger; any cell it
-    is not sure of sends the row to _ledger, which refuses it with the line and column."""
-    at = [index.get(n) for n in ("txid", "refid", "time", "type", "subtype", "aclass", "subclass")]
-    at.append(index.get("asset"))
-    numbers = [index.get(n) for n in ("amount", "fee", "balance")]
-    wallet_at, usd_at = index.get("wallet"), index.get("amountusd")
-    checks = (_ID, _ID, _TIME, _WORDS, _WORDS, _WORDS, _WORDS, _ASSET)
-    fromiso, decimal, names = datetime.fromisoformat, Decimal, {}
+_PLAIN_NUMBER = r"-?\d{1,19}(?:\.\d{1,30})?"
+_FAST_LEDGER = re.compile(
+    "\x1f".join(
+        (
+            f"(?:{_ID.pattern})?",
+            f"(?:{_ID.pattern})?",
+            _TIME.pattern,
+            _WORDS.pattern,
+            _WORDS.pattern,
+            _WORDS.pattern,
+            _WORDS.pattern,
+            _ASSET.pattern,
+            _LONG_WORDS.pattern,
+            _PLAIN_NUMBER,
+            f"(?:{_PLAIN_NUMBER})?",
+            _PLAIN_NUMBER,
+        )
+    )
+)
+FAST_COLUMNS = (
+    "txid", "refid", "time", "type", "subtype", "aclass", "subclass", "asset", "wallet", "amount",
+    "fee", "balance",
+)  # fmt: skip
 
-    def build(c: Cells) -> LedgerEntry:
-        v = c.values
-        texts = [v[i].strip() if i is not None else "" for i in at]
-        wallet = v[wallet_at].strip() if wallet_at is not None else ""
-        amounts = [v[i].strip() if i is not None else "0" for i in numbers]
-        usd = v[usd_at].strip() if usd_at is not None else ""
-        try:
-            if (
-                usd
-                or not all(p.fullmatch(t) for p, t in zip(checks, texts, strict=True) if t)
-                or not (texts[2] and texts[7] and _LONG_WORDS.fullmatch(wallet))
-            ):
-                raise ValueError
-            amount, fee, balance = (decimal(a or "0") for a in amounts)
-            if not all(x.is_finite() and x.adjusted() < 19 for x in (amount, fee, balance)):
-                raise ValueError
-            if "_" in "".join(amounts) or not amounts[0] or not amounts[2]:
-                raise ValueError
-        except (ValueError, ArithmeticError):
-            return _ledger(c)
-        moment = fromiso(texts[2]).replace(tzinfo=UTC)
-        raw = texts[7]
+
+def fast_ledgers(index: dict[str, int]) -> Callable[[str, int, dict, list[str]], LedgerEntry]:
+    """The ledger builder for well-formed rows, several times faster than _ledger: one pattern
+    checks every cell at once; a row it does not match goes to _ledger, which reads it cell by
+    cell and refuses it with the line and column (or accepts it, e.g. with an exponent)."""
+    at = [index.get(n) for n in FAST_COLUMNS]
+    if index.get("amountusd") is not None:
+        return generic(_ledger)
+    fromiso, decimal, names, zero = datetime.fromisoformat, Decimal, {}, Decimal(0)
+    match = _FAST_LEDGER.fullmatch
+
+    def build(file: str, line: int, index: dict, values: list[str]) -> LedgerEntry:
+        cells = [values[i].strip() if i is not None else "" for i in at]
+        if not match("\x1f".join(cells)):
+            return _ledger(Cells(file, line, index, values))
+        moment = fromiso(cells[2]).replace(tzinfo=UTC)
+        raw = cells[7]
         asset = names.get(raw) or names.setdefault(raw, normalize_asset(raw))
         return LedgerEntry(
-            texts[0], texts[1], moment, _seconds(moment), texts[3], texts[4], texts[5], asset,
-            raw, amount, fee, balance, wallet, texts[6], None,
+            cells[0], cells[1], moment, Decimal(int(moment.timestamp())), cells[3], cells[4],
+            cells[5], asset, raw, decimal(cells[9]), decimal(cells[10]) if cells[10] else zero,
+            decimal(cells[11]), cells[8], cells[6], None,
         )  # fmt: skip
+
+    return build
+
+
+def generic(builder: Callable[[Cells], Any]) -> Callable[[str, int, dict, list[str]], Any]:
+    def build(file: str, line: int, index: dict, values: list[str]) -> Any:
+        return builder(Cells(file, line, index, values))
 
     return build
 

@@ -156,3 +156,17 @@ def test_text_that_a_spreadsheet_would_read_as_a_formula_is_refused(tmp_path):
         str(error)
         == "minus.csv, line 3, column 8 (wallet): '-A1' is not a value Kraken writes here"
     )
+
+
+def test_an_id_repeated_in_a_later_batch_is_compared_with_the_stored_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr("portfolio.imports.service.BATCH", 2)
+    connection = csv_connection(UserFactory())
+    lines = good_ledgers(4).splitlines()
+    other = lines[1].replace("0.5000000000", "0.7000000000")
+    data = ("\n".join([*lines, lines[1], other]) + "\n").encode()
+    summary = import_files(connection=connection, files=[writer.write(tmp_path, "d.csv", data)])
+    assert (summary.added, summary.already_present, summary.conflicts) == (4, 1, 1)
+    assert summary.conflict_notes == [
+        "d.csv, line 7: L00000-AAAAA-BBBBBB differs from an earlier row of this import "
+        "(amount 0.5000000000 here, 0.7000000000 in the file); kept the earlier row of this import"
+    ]
