@@ -123,10 +123,10 @@ class KrakenConnection(models.Model):
         return bool(self.futures_key_encrypted)
 
     def api_key(self) -> str:
-        return crypto.decrypt(self.api_key_encrypted)
+        return crypto.decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
 
     def api_secret(self) -> str:
-        return crypto.decrypt(self.api_secret_encrypted)
+        return crypto.decrypt(self.api_secret_encrypted) if self.api_secret_encrypted else ""
 
     def futures_key(self) -> str:
         return crypto.decrypt(self.futures_key_encrypted) if self.futures_key_encrypted else ""

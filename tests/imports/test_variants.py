@@ -128,3 +128,24 @@ def test_a_user_sees_only_their_own_connections_when_importing(synced, tmp_path,
     stranger = UserFactory()
     client.force_login(stranger)
     assert client.get(f"/accounts/connections/{api.pk}/import/").status_code == 404
+
+
+def test_the_books_rebuild_from_a_csv_only_connection(synced, tmp_path, settings):
+    from accounts.services import ConnectionInput, connection_create
+    from reports.models import AccountingRun
+
+    account, api = synced
+    user = UserFactory()
+    only = connection_create(
+        user=user,
+        data=ConnectionInput(label="CSV", csv_only=True, api_url=api.api_url),  # public prices
+    )
+    files = [
+        writer.write(tmp_path, "l.csv", writer.ledgers_csv(account, "wallet")),
+        writer.write(tmp_path, "t.csv", writer.trades_csv(account, "slash")),
+    ]
+    import_files(connection=only, files=files)
+    settings.ACCOUNTING_REBUILD_AFTER_SYNC = True
+    after_import(connection=only)  # the rebuild task runs in-process (no broker in tests)
+    run = AccountingRun.objects.filter(user=user).first()
+    assert run is not None and run.state == AccountingRun.State.SUCCEEDED, run.error
