@@ -45,6 +45,10 @@ class SecretInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, render_value=False)
 
 
+class CsvOnlyConnectionForm(forms.Form):
+    label = forms.CharField(max_length=80)
+
+
 class ConnectionForm(forms.Form):
     label = forms.CharField(max_length=80)
     api_key = forms.CharField(label="API key", required=False, widget=SecretInput)

@@ -101,14 +101,15 @@ def _between(low, high, what: str) -> list:
 
 
 class KrakenConnection(models.Model):
-    """A user's read-only Kraken API keys. Secrets are stored encrypted only."""
+    """A user's read-only Kraken API keys (secrets stored encrypted only), or a CSV-only source
+    without a key whose data comes from imports of Kraken's exports."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kraken_connections"
     )
     label = models.CharField(max_length=LABEL_LENGTH)
-    api_key_encrypted = models.TextField()
-    api_secret_encrypted = models.TextField()
+    api_key_encrypted = models.TextField(blank=True)
+    api_secret_encrypted = models.TextField(blank=True)
     futures_key_encrypted = models.TextField(blank=True, default="")
     futures_secret_encrypted = models.TextField(blank=True, default="")
     key_fingerprint = models.CharField(max_length=16, editable=False)
@@ -138,6 +139,9 @@ class KrakenConnection(models.Model):
     # another backend must not use the key at the same time (see portfolio/sync/state_guard.py).
     state_backend = models.CharField(max_length=200, blank=True, default="", editable=False)
     state_backend_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    csv_only = models.BooleanField(
+        default=False, help_text="No API key: data comes only from CSV imports; never synced."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,10 +159,10 @@ class KrakenConnection(models.Model):
         return bool(self.futures_key_encrypted)
 
     def api_key(self) -> str:
-        return crypto.decrypt(self.api_key_encrypted)
+        return crypto.decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
 
     def api_secret(self) -> str:
-        return crypto.decrypt(self.api_secret_encrypted)
+        return crypto.decrypt(self.api_secret_encrypted) if self.api_secret_encrypted else ""
 
     def futures_key(self) -> str:
         return crypto.decrypt(self.futures_key_encrypted) if self.futures_key_encrypted else ""

@@ -86,8 +86,8 @@ def profile_update(*, profile: Profile, fields: dict[str, object]) -> bool:
 @dataclass(frozen=True)
 class ConnectionInput:
     label: str
-    api_key: str
-    api_secret: str
+    api_key: str = ""
+    api_secret: str = ""
     futures_key: str = ""
     futures_secret: str = ""
     api_url: str = "https://api.kraken.com"
@@ -96,6 +96,7 @@ class ConnectionInput:
     rate_max: Decimal | str | None = None
     rate_decay: Decimal | str | None = None
     sync_interval_minutes: int = 60
+    csv_only: bool = False  # no key: the data comes only from CSV imports
 
 
 def _check_key(value: str, field: str, what: str, errors: dict[str, str]) -> None:
@@ -179,8 +180,12 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
         .exists()
     ):
         errors["label"] = f"You already have a connection labelled {label!r}."
-    _check_key(data.api_key.strip(), "api_key", "API key", errors)
-    _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
+    if data.csv_only:
+        if data.api_key.strip() or data.futures_key.strip():
+            errors["api_key"] = "A CSV-only connection has no API key; leave the keys empty."
+    else:
+        _check_key(data.api_key.strip(), "api_key", "API key", errors)
+        _check_secret(data.api_secret.strip(), "api_secret", "API secret", errors)
     if bool(data.futures_key.strip()) != bool(data.futures_secret.strip()):
         errors["futures_secret" if data.futures_key.strip() else "futures_key"] = (
             "A Kraken Futures key and its secret go together; give both or neither."
@@ -205,10 +210,11 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
 def _apply(connection: KrakenConnection, data: ConnectionInput, label, rate_max, rate_decay):
     api_key = data.api_key.strip()
     connection.label = label
-    connection.api_key_encrypted = crypto.encrypt(api_key)
-    connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip())
-    connection.key_fingerprint = key_fingerprint(api_key)
-    connection.api_key_hint = crypto.mask(api_key)
+    connection.csv_only = data.csv_only
+    connection.api_key_encrypted = crypto.encrypt(api_key) if api_key else ""
+    connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip()) if api_key else ""
+    connection.key_fingerprint = key_fingerprint(api_key) if api_key else ""
+    connection.api_key_hint = crypto.mask(api_key) if api_key else ""
     futures_key = data.futures_key.strip()
     connection.futures_key_encrypted = crypto.encrypt(futures_key) if futures_key else ""
     connection.futures_secret_encrypted = (
@@ -239,6 +245,8 @@ def connection_update(
     Stored secrets that the credentials key cannot decrypt must be entered again.
     """
     keep_futures = not clear_futures
+    if connection.csv_only:  # it stays CSV-only until it is given a key
+        return _csv_only_update(connection=connection, data=data)
     try:
         data = ConnectionInput(
             **{
@@ -253,6 +261,17 @@ def connection_update(
         )
     except crypto.CredentialsKeyError as error:
         raise ValidationError({"api_key": crypto.KEYS_NEED_REENTERING}) from error
+    label, rate_max, rate_decay = connection_validate(
+        data=data, user=connection.user, instance=connection
+    )
+    _apply(connection, data, label, rate_max, rate_decay)
+    connection.save()
+    return connection
+
+
+def _csv_only_update(*, connection: KrakenConnection, data: ConnectionInput) -> KrakenConnection:
+    keyed = bool(data.api_key.strip() or data.api_secret.strip())
+    data = ConnectionInput(**{**data.__dict__, "csv_only": not keyed})
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("connections/", views.connection_list, name="connection_list"),
     path("connections/add/", views.connection_add, name="connection_add"),
+    path("connections/add-csv/", views.connection_add_csv, name="connection_add_csv"),
     path("connections/<int:connection_id>/", views.connection_detail, name="connection_detail"),
     path("connections/<int:connection_id>/edit/", views.connection_edit, name="connection_edit"),
     path(

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.forms import ConnectionForm, ProfileForm, SignUpForm
+from accounts.forms import ConnectionForm, CsvOnlyConnectionForm, ProfileForm, SignUpForm
 from portfolio.selectors import sync_status_for
 
 
@@ -84,6 +84,23 @@ def connection_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Connection “{connection.label}” saved.")
             return redirect("connection_detail", connection_id=connection.pk)
     return render(request, "accounts/connection_form.html", {"form": form, "editing": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_add_csv(request: HttpRequest) -> HttpResponse:
+    """A connection without an API key: its data comes only from CSV imports."""
+    form = CsvOnlyConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = services.ConnectionInput(label=form.cleaned_data["label"], csv_only=True)
+        try:
+            connection = services.connection_create(user=request.user, data=data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"CSV-only connection “{connection.label}” saved.")
+            return redirect("connection_import", connection_id=connection.pk)
+    return render(request, "accounts/connection_csv_form.html", {"form": form})
 
 
 @login_required

@@ -24,6 +24,13 @@ class ReconciliationAdmin(admin.ModelAdmin):
     list_filter = ("ok",)
 
 
+@admin.register(models.ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = ("id", "connection", "state", "created_at", "finished_at")
+    list_filter = ("state",)
+    search_fields = ("connection__label", "connection__user__username", "error")
+
+
 @admin.register(models.LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
     list_display = ("ledger_id", "connection", "time", "type", "subtype", "asset", "amount", "fee")

@@ -196,6 +196,9 @@ KRAKEN_SYNC_EXPORT_TIMEOUT_SECONDS = float(
 KRAKEN_SYNC_PREFETCH_WINDOWS = int(os.environ.get("KRAKEN_SYNC_PREFETCH_WINDOWS", "8"))
 # A running sync silent this long is taken to have died (default: JOB_STALE_SECONDS).
 KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS") or JOB_STALE_SECONDS)
+# CSV import: the largest file (or unpacked ZIP) accepted, and where uploads wait for the worker.
+KRAKEN_IMPORT_MAX_BYTES = int(os.environ.get("KRAKEN_IMPORT_MAX_BYTES", str(256 * 1024 * 1024)))
+KRAKEN_IMPORT_DIR = Path(os.environ.get("KRAKEN_IMPORT_DIR", VAR_DIR / "imports"))
 # Public endpoints (Assets, AssetPairs): calls per second per IP.
 # Recompute a user's accounts after each successful sync (a Celery task).
 ACCOUNTING_REBUILD_AFTER_SYNC = env_bool("ACCOUNTING_REBUILD_AFTER_SYNC", True)

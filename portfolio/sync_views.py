@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import connection_for
 from portfolio.models import SyncTrigger
 from portfolio.selectors import sync_status_for
-from portfolio.sync.runs import sync_request
+from portfolio.sync.runs import CSV_ONLY_NOTE, sync_request
 from portfolio.tasks import enqueue_sync_run
 
 
@@ -17,6 +17,9 @@ from portfolio.tasks import enqueue_sync_run
 @require_POST
 def sync_now(request: HttpRequest, connection_id: int) -> HttpResponse:
     connection = connection_for(user=request.user, connection_id=connection_id)
+    if connection.csv_only:
+        messages.warning(request, CSV_ONLY_NOTE)
+        return redirect("connection_detail", connection_id=connection.pk)
     run, created = sync_request(
         connection=connection, trigger=SyncTrigger.MANUAL, enqueue=enqueue_sync_run
     )

@@ -7,7 +7,8 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from portfolio.models import SyncRun, SyncState, SyncTrigger
+from portfolio.imports.jobs import import_record_run
+from portfolio.models import ImportRecord, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
 from portfolio.sync.runs import sync_request
@@ -44,6 +45,17 @@ def sync_connection(self, run_id: int) -> str:
     if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
         rebuild_request(user=run.connection.user, reason=f"sync #{run.pk} succeeded")
     return run.state
+
+
+def enqueue_import(record: ImportRecord) -> None:
+    """Hand a staged import to a worker (called after the record's transaction commits)."""
+    import_connection_files.delay(record.pk)
+
+
+@shared_task(acks_late=True, name="portfolio.tasks.import_connection_files")
+def import_connection_files(record_id: int) -> str:
+    record = import_record_run(record_id=record_id)
+    return record.state if record is not None else "nothing to do"
 
 
 @shared_task(name="portfolio.tasks.dispatch_due_syncs")

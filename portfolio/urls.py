@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portfolio import sync_views, views
+from portfolio import import_views, sync_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -16,6 +16,11 @@ urlpatterns = [
         "accounts/connections/<int:connection_id>/sync/status/",
         sync_views.sync_status,
         name="connection_sync_status",
+    ),
+    path(
+        "accounts/connections/<int:connection_id>/import/",
+        import_views.connection_import,
+        name="connection_import",
     ),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from portfolio.models.futures import (
     FuturesLogEntry,
     FuturesPosition,
 )
+from portfolio.models.imports import ImportRecord, ImportState
 from portfolio.models.snapshots import (
     Asset,
     AssetPair,
@@ -40,6 +41,8 @@ __all__ = [
     "FuturesFill",
     "FuturesLogEntry",
     "FuturesPosition",
+    "ImportRecord",
+    "ImportState",
     "LedgerEntry",
     "MarginPosition",
     "PriceQuote",

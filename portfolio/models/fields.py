@@ -25,3 +25,4 @@ def connection_field(related_name: str) -> models.ForeignKey:
 class DataSource(models.TextChoices):
     API = "api", "API pages"
     EXPORT = "export", "Bulk export (times to the second)"
+    CSV = "csv", "CSV import (times to the second)"

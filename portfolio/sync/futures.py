@@ -102,7 +102,7 @@ def futures_log_sync(*, ctx: SyncContext) -> int:
         ctx.progress(DataSet.FUTURES_LOG, fetched=written, total=None, state="running")
         ctx.commit(
             DataSet.FUTURES_LOG,
-            lambda rows=rows: R.upsert(FuturesLogEntry, rows),
+            lambda rows=rows: _replace_imported(ctx.connection.pk, rows),
             position=last_id,
             position_time=max(e.date for e in fresh),
         )
@@ -110,6 +110,15 @@ def futures_log_sync(*, ctx: SyncContext) -> int:
             break
     ctx.progress(DataSet.FUTURES_LOG, fetched=written, total=written, state="done")
     return written
+
+
+def _replace_imported(connection_id: int, rows: list[FuturesLogEntry]) -> None:
+    """Upsert the API's log rows; rows imported from the account log CSV (which has no log id,
+    so they carry negative ones) with the same booking uid give way to them."""
+    FuturesLogEntry.objects.filter(
+        connection_id=connection_id, log_id__lt=0, booking_uid__in=[r.booking_uid for r in rows]
+    ).delete()
+    R.upsert(FuturesLogEntry, rows)
 
 
 def _iso(moment: datetime) -> str:

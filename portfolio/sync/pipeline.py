@@ -24,7 +24,7 @@ from portfolio.sync.errors import ConnectionGone, error_label, failure_message
 from portfolio.sync.history import CLOSED_ORDERS, LEDGERS, TRADES, history_probe, history_sync
 from portfolio.sync.kraken_status import kraken_online_wait
 from portfolio.sync.reconcile import reconciliation_run
-from portfolio.sync.runs import sync_run_claim, sync_run_finish
+from portfolio.sync.runs import CSV_ONLY_NOTE, sync_run_claim, sync_run_finish
 from portfolio.sync.state_guard import state_backend_claim
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,9 @@ def _no_heartbeat() -> Iterator[None]:
 
 
 def _prepared_clients(run: SyncRun, clients: ConnectionClients | None) -> ConnectionClients | str:
-    """The run's clients, or why it cannot start: unreadable keys, or another shared state."""
+    """The run's clients, or why it cannot start: no key, unreadable keys, another shared state."""
+    if run.connection.csv_only:  # no key: never call Kraken for it
+        return CSV_ONLY_NOTE
     try:
         clients = clients or clients_for(connection=run.connection)
     except CredentialsKeyError:

@@ -21,7 +21,13 @@ LEG_FIELDS = ("ledger_id", "refid", "time", "type", "asset", "amount", "fee", "b
 TRADE_FIELDS = ("txid", "type", "base", "quote", "vol", "cost", "margin")
 
 
-def _kraken_balances(connection: KrakenConnection) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+def _kraken_balances(
+    connection: KrakenConnection,
+) -> tuple[dict[str, Decimal] | None, dict[str, Decimal]]:
+    """Kraken's latest Balance and BalanceEx; None for a CSV-only connection (no Balance call:
+    the ledger's last running balance per asset stands)."""
+    if connection.csv_only:
+        return None, {}
     snapshot = BalanceSnapshot.objects.filter(connection=connection).order_by("-taken_at").first()
     if snapshot is None:
         return {}, {}

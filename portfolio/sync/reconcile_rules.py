@@ -4,7 +4,8 @@ Kraken keeps one running balance per asset code (DOT, DOT.S and DOT28.S run sepa
 is the wallet), so for every asset code:
 (a) each entry's balance = previous balance + amount - fee (entries sharing a timestamp are taken
     in the order that makes the chain hold, since Kraken's order within a timestamp is not given);
-(b) the last balance equals what Balance (and BalanceEx) report;
+(b) the last balance equals what Balance (and BalanceEx) report (a CSV-only source has no Balance
+    call: its last running balance stands, and only (a) and (c) are checked);
 (c) each TradesHistory trade matches its ledger legs by refid: the base leg moves ±vol and the
     quote leg ∓cost (margin trades only need a leg). Ledger exchanges with no TradesHistory row
     (instant buys as spend + receive, ledger-only trades, conversions) are returned as derived
@@ -176,7 +177,7 @@ def reconcile(
     *,
     legs: Iterable[Leg],
     trades: Iterable[TradeFacts],
-    kraken: Mapping[str, Decimal],
+    kraken: Mapping[str, Decimal] | None,
     kraken_ex: Mapping[str, Decimal],
 ) -> Outcome:
     by_asset: dict[str, list[Leg]] = defaultdict(list)
@@ -189,7 +190,7 @@ def reconcile(
     for asset, asset_legs in sorted(by_asset.items()):
         computed[asset], problems = chain_problems(asset, asset_legs)
         outcome.problems.extend(problems)
-    checks, problems = balance_checks(computed, kraken, kraken_ex)
+    checks, problems = balance_checks(computed, computed if kraken is None else kraken, kraken_ex)
     outcome.assets = checks
     outcome.problems.extend(problems)
     trade_list = list(trades)

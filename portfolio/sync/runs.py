@@ -32,6 +32,12 @@ def sync_target(connection: KrakenConnection | int) -> str:
     return f"connection:{getattr(connection, 'pk', connection)}"
 
 
+CSV_ONLY_NOTE = (
+    "This connection is CSV-only: it has no API key, so it is never synced with Kraken. "
+    "Import Kraken's CSV exports into it instead."
+)
+
+
 def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:
     """A sync Job cancelled or failed as dead outside its worker: its run says the same."""
     SyncRun.objects.filter(job_id__in=job_ids, state__in=ACTIVE_STATES).update(

@@ -12,7 +12,9 @@ from portfolio.models import SyncRun
 
 
 def due_connections() -> list[KrakenConnection]:
-    """Connections whose last run started at least `sync_interval_minutes` ago (or never ran)."""
+    """Connections whose last run started at least `sync_interval_minutes` ago (or never ran).
+
+    CSV-only connections have no key and are never synced."""
     now = timezone.now()
     latest = dict(
         SyncRun.objects.values("connection")
@@ -21,7 +23,7 @@ def due_connections() -> list[KrakenConnection]:
     )
     return [
         connection
-        for connection in KrakenConnection.objects.order_by("pk")
+        for connection in KrakenConnection.objects.filter(csv_only=False).order_by("pk")
         if latest.get(connection.pk) is None
         or latest[connection.pk] <= now - timedelta(minutes=connection.sync_interval_minutes)
     ]

@@ -26,7 +26,12 @@ class Command(BaseCommand):
             default=None,
             help="the key, '-' for standard input; default $KRAKEN_API_KEY",
         )
-        parser.add_argument("--api-secret", required=True)
+        parser.add_argument("--api-secret", default="")
+        parser.add_argument(
+            "--csv-only",
+            action="store_true",
+            help="no API key: the connection's data comes only from CSV imports (kraken_import)",
+        )
         parser.add_argument("--futures-key", default="")
         parser.add_argument("--futures-secret", default="")
         parser.add_argument("--api-url", default="https://api.kraken.com")
@@ -61,8 +66,8 @@ class Command(BaseCommand):
             raise CommandError("--rate-max/--rate-decay replace --tier; give one or the other")
         data = ConnectionInput(
             label=o["label"],
-            api_key=self._api_key(o["api_key"]),
-            api_secret=self._secret(o["api_secret"], "--api-secret"),
+            api_key="" if o["csv_only"] else self._api_key(o["api_key"]),
+            api_secret=self._secret(o["api_secret"], "--api-secret") if o["api_secret"] else "",
             futures_key=self._secret(o["futures_key"], "--futures-key"),
             futures_secret=self._secret(o["futures_secret"], "--futures-secret"),
             api_url=o["api_url"],
@@ -71,6 +76,7 @@ class Command(BaseCommand):
             rate_max=o["rate_max"],
             rate_decay=o["rate_decay"],
             sync_interval_minutes=o["sync_interval"],
+            csv_only=o["csv_only"],
         )
         try:
             connection = connection_create(user=user, data=data)

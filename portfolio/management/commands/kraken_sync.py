@@ -12,7 +12,7 @@ from jobs.services import job_wait, was_abandoned
 from portfolio.models import DataSet, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
-from portfolio.sync.runs import sync_request
+from portfolio.sync.runs import CSV_ONLY_NOTE, sync_request
 
 LABELS = dict(DataSet.choices)
 
@@ -69,6 +69,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         failures = []
         for connection in connections_of(options["user"], options.get("connection")):
+            if connection.csv_only:
+                self.stdout.write(f"Skipped {connection.label!r}: {CSV_ONLY_NOTE}")
+                continue
             run = self.sync_one(connection, full=options["full"])
             if run.state == SyncState.SUCCEEDED:
                 self.stdout.write(self.style.SUCCESS(self.summary(connection, run)))

@@ -1,0 +1,1 @@
+"""CSV import of Kraken's exports into a connection (service, merge rules, job record)."""
