@@ -27,10 +27,12 @@ import heapq
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 ZERO = Decimal(0)
+#: Sorts after every acquisition time: where a lot's date is unknown.
+NEVER = datetime.max.replace(tzinfo=UTC)
 #: A partial lot's basis is rounded to 1e-12 so that taken + left equals the lot's cost exactly.
 BASIS_EXPONENT = Decimal("1e-12")
 
@@ -149,7 +151,8 @@ class OrderedBook:
 
 
 class HifoBook:
-    """Highest unit cost first, through a heap keyed (-unit cost, acquired, sequence)."""
+    """Highest unit cost first, through a heap keyed (-unit cost, acquired, sequence); a lot of
+    unknown acquisition date (missing history) comes last among lots of its unit cost."""
 
     __slots__ = ("heap", "seq")
 
@@ -162,7 +165,7 @@ class HifoBook:
         unit = lot.unit
         if unit is None:
             unit = lot.unit = lot.cost / lot.qty if lot.qty else ZERO
-        heapq.heappush(self.heap, (-unit, lot.acquired, self.seq, lot))
+        heapq.heappush(self.heap, (-unit, lot.acquired or NEVER, self.seq, lot))
 
     def take(self, want: Decimal) -> tuple[list[Piece], Decimal]:
         heap, pieces = self.heap, []
@@ -176,7 +179,7 @@ class HifoBook:
         return pieces, want
 
     def open_lots(self) -> Iterator[Lot]:
-        return (entry[3] for entry in sorted(self.heap, key=lambda e: (e[1] is None, e[1], e[2])))
+        return (entry[3] for entry in sorted(self.heap, key=lambda e: (e[1], e[2])))
 
     def add_cost(self, amount: Decimal) -> bool:
         return False
