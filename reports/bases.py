@@ -31,9 +31,7 @@ def deposit_basis_save(
     if acquired.tzinfo is None:
         errors["acquired"] = "Give the acquisition time with its time zone."
     elif acquired > deposit.time:
-        errors["acquired"] = (
-            "The coins were acquired before they were deposited: pick an earlier date."
-        )
+        errors["acquired"] = "Coins are acquired before they are deposited: pick an earlier date."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
