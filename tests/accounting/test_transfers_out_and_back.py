@@ -8,15 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portfolio.accounting import (
-    TablePriceSource,
-    compute,
-    get_jurisdiction,
-    scenario,
-    summarise_tax_year,
-)
+from portfolio.accounting import TablePriceSource, get_jurisdiction, summarise_tax_year
 from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
-from tests.accounting.support import AS_OF, disposal, run, utc
+from tests.accounting.support import disposal, run, utc
 
 D = Decimal
 PRICES = TablePriceSource(
@@ -30,16 +24,9 @@ PRICES = TablePriceSource(
 )
 
 
-def _compute(lines, jurisdiction, *, method="fifo", base="USD", prices=PRICES, entered=None):
-    return compute(
-        scenario(*lines),
-        method=method,
-        jurisdiction=jurisdiction,
-        base_currency=base,
-        as_of=AS_OF,
-        prices=prices,
-        entered_bases=entered,
-    )
+def _compute(lines, jurisdiction, *, method="fifo", base="USD", entered=None):
+    return run(*lines, method=method, jurisdiction=jurisdiction, base=base, prices=PRICES,
+               entered=entered)  # fmt: skip
 
 
 def test_coins_withdrawn_and_deposited_back_keep_their_2021_basis_and_are_long_term():
