@@ -157,7 +157,8 @@ class Runner:
         if left > ZERO:  # beyond what was outside: unknown history
             lot = unknown_basis_lot(self.jur, op, left, self.entered, self.value_of)
             book.add(lot)
-            self.unknown.append((op, op.qty - left, left, lot.cost, lot.acquired, lot.source))
+            acquired = lot.acquired or op.time  # always set: the deposit's, or the one entered
+            self.unknown.append((op, op.qty - left, left, lot.cost, acquired, lot.source))
             self.problems.append(
                 Problem("unknown_basis", op.asset, op.time,
                         f"deposit of {left} {op.asset} beyond what was withdrawn: {lot.source}",

@@ -57,7 +57,7 @@ def yearly_summaries(jur: Jurisdiction, sums: RunningTotals) -> dict[int, YearSu
 
 def _totals(acc: dict[int, list[Any]], year: int) -> Totals:
     row = acc.get(year)
-    return Totals(*row[:4], row[6]) if row else Totals()
+    return Totals(row[0], row[1], row[2], row[3], row[6]) if row else Totals()
 
 
 def _year(
