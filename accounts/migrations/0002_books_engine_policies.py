@@ -4,25 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='exchange_fee',
-            field=models.CharField(blank=True, choices=[('', 'The default of my jurisdiction'), ('disposal', 'The whole fee to the disposal'), ('split', 'Split half to the disposal, half to the acquisition')], default='', help_text='Splitting the fee is a UK choice (HMRC CRYPTO22150).', max_length=8, verbose_name='Fees on crypto-to-crypto trades'),
+            model_name="profile",
+            name="exchange_fee",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "The default of my jurisdiction"),
+                    ("disposal", "The whole fee to the disposal"),
+                    ("split", "Split half to the disposal, half to the acquisition"),
+                ],
+                default="",
+                help_text="Splitting the fee is a UK choice (HMRC CRYPTO22150).",
+                max_length=8,
+                verbose_name="Fees on crypto-to-crypto trades",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='network_fee',
-            field=models.CharField(blank=True, choices=[('', 'The default of my jurisdiction'), ('disposal', 'A disposal of the fee units at market value'), ('carry', 'The fee units leave with their basis, no proceeds')], default='', max_length=8, verbose_name='Network fees on withdrawals'),
+            model_name="profile",
+            name="network_fee",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "The default of my jurisdiction"),
+                    ("disposal", "A disposal of the fee units at market value"),
+                    ("carry", "The fee units leave with their basis, no proceeds"),
+                ],
+                default="",
+                max_length=8,
+                verbose_name="Network fees on withdrawals",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='unknown_basis',
-            field=models.CharField(blank=True, choices=[('', 'The default of my jurisdiction'), ('zero', 'Zero basis, acquired on the deposit day (conservative)'), ('market', 'Market value on the deposit day'), ('entered', 'The basis and date I enter for each deposit (zero until entered)')], default='', help_text='The basis of deposited coins that never left Kraken before (unknown history).', max_length=8, verbose_name='Deposits beyond what was withdrawn before'),
+            model_name="profile",
+            name="unknown_basis",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "The default of my jurisdiction"),
+                    ("zero", "Zero basis, acquired on the deposit day (conservative)"),
+                    ("market", "Market value on the deposit day"),
+                    ("entered", "The basis and date I enter for each deposit (zero until entered)"),
+                ],
+                default="",
+                help_text="The basis of deposited coins that never left Kraken before (unknown history).",
+                max_length=8,
+                verbose_name="Deposits beyond what was withdrawn before",
+            ),
         ),
     ]

@@ -6,62 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_incremental_rebuild'),
+        ("reports", "0002_incremental_rebuild"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lotrow',
-            name='held_outside',
-            field=models.BooleanField(default=False, help_text="withdrawn to the user's own wallet, not yet deposited back"),
+            model_name="lotrow",
+            name="held_outside",
+            field=models.BooleanField(
+                default=False,
+                help_text="withdrawn to the user's own wallet, not yet deposited back",
+            ),
         ),
         migrations.AddField(
-            model_name='lotrow',
-            name='withdrawal_id',
-            field=models.CharField(blank=True, default='', max_length=120),
+            model_name="lotrow",
+            name="withdrawal_id",
+            field=models.CharField(blank=True, default="", max_length=120),
         ),
         migrations.AddField(
-            model_name='runcheckpoint',
-            name='outside',
-            field=models.JSONField(default=list, help_text='HeldOutside fields: lots withdrawn'),
+            model_name="runcheckpoint",
+            name="outside",
+            field=models.JSONField(default=list, help_text="HeldOutside fields: lots withdrawn"),
         ),
         migrations.CreateModel(
-            name='UnknownBasisDepositRow',
+            name="UnknownBasisDepositRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=120)),
-                ('time', models.DateTimeField()),
-                ('asset', models.CharField(max_length=24)),
-                ('wallet', models.CharField(blank=True, default='', max_length=64)),
-                ('deposited', models.DecimalField(decimal_places=18, max_digits=38)),
-                ('returned', models.DecimalField(decimal_places=18, help_text='units that had been withdrawn before', max_digits=38)),
-                ('quantity', models.DecimalField(decimal_places=18, help_text='units of unknown history', max_digits=38)),
-                ('basis', models.DecimalField(decimal_places=18, max_digits=38)),
-                ('acquired', models.DateTimeField()),
-                ('basis_source', models.TextField(blank=True, default='')),
-                ('gain', models.DecimalField(decimal_places=18, help_text='what the disposals of these units added', max_digits=38)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unknown_bases', to='reports.accountingrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=120)),
+                ("time", models.DateTimeField()),
+                ("asset", models.CharField(max_length=24)),
+                ("wallet", models.CharField(blank=True, default="", max_length=64)),
+                ("deposited", models.DecimalField(decimal_places=18, max_digits=38)),
+                (
+                    "returned",
+                    models.DecimalField(
+                        decimal_places=18,
+                        help_text="units that had been withdrawn before",
+                        max_digits=38,
+                    ),
+                ),
+                (
+                    "quantity",
+                    models.DecimalField(
+                        decimal_places=18, help_text="units of unknown history", max_digits=38
+                    ),
+                ),
+                ("basis", models.DecimalField(decimal_places=18, max_digits=38)),
+                ("acquired", models.DateTimeField()),
+                ("basis_source", models.TextField(blank=True, default="")),
+                (
+                    "gain",
+                    models.DecimalField(
+                        decimal_places=18,
+                        help_text="what the disposals of these units added",
+                        max_digits=38,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unknown_bases",
+                        to="reports.accountingrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['time', 'event_id'],
+                "ordering": ["time", "event_id"],
             },
         ),
         migrations.CreateModel(
-            name='DepositBasis',
+            name="DepositBasis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(help_text="the deposit's ledger id", max_length=120)),
-                ('basis', models.DecimalField(decimal_places=18, max_digits=38)),
-                ('acquired', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deposit_bases', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.CharField(help_text="the deposit's ledger id", max_length=120)),
+                ("basis", models.DecimalField(decimal_places=18, max_digits=38)),
+                ("acquired", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deposit_bases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event_id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'event_id'), name='unique_deposit_basis')],
+                "ordering": ["event_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "event_id"), name="unique_deposit_basis"
+                    )
+                ],
             },
         ),
     ]
