@@ -10,6 +10,7 @@ from accounts.models import (
     Profile,
     RateTier,
 )
+from portfolio.accounting.policies import ExchangeFee
 
 
 class SignUpForm(UserCreationForm):
@@ -22,7 +23,15 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ("base_currency", "jurisdiction", "cost_basis_method", "time_zone")
+        fields = (
+            "base_currency",
+            "jurisdiction",
+            "cost_basis_method",
+            "time_zone",
+            "unknown_basis",
+            "network_fee",
+            "exchange_fee",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -34,6 +43,16 @@ class ProfileForm(forms.ModelForm):
             self.add_error(
                 "cost_basis_method",
                 f"{Jurisdiction(jurisdiction).label} requires: {names}.",
+            )
+        if (
+            cleaned.get("exchange_fee") == ExchangeFee.SPLIT.value
+            and jurisdiction
+            and jurisdiction != Jurisdiction.UK
+        ):
+            self.add_error(
+                "exchange_fee",
+                "Splitting a trade's fee is a UK rule (HMRC CRYPTO22150); "
+                f"{Jurisdiction(jurisdiction).label} gives the whole fee to the disposal.",
             )
         return cleaned
 

@@ -9,6 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts import crypto
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis, choices
+
+#: A blank policy means the jurisdiction's default (stated with its source in its engine module).
+JURISDICTION_DEFAULT = ("", "The default of my jurisdiction")
 
 
 class BaseCurrency(models.TextChoices):
@@ -63,6 +67,29 @@ class Profile(models.Model):
         max_length=8, choices=CostBasisMethod.choices, default=CostBasisMethod.FIFO
     )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    unknown_basis = models.CharField(
+        "Deposits beyond what was withdrawn before",
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[JURISDICTION_DEFAULT, *choices(UnknownBasis)],
+        help_text="The basis of deposited coins that never left Kraken before (unknown history).",
+    )
+    network_fee = models.CharField(
+        "Network fees on withdrawals",
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[JURISDICTION_DEFAULT, *choices(NetworkFee)],
+    )
+    exchange_fee = models.CharField(
+        "Fees on crypto-to-crypto trades",
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[JURISDICTION_DEFAULT, *choices(ExchangeFee)],
+        help_text="Splitting the fee is a UK choice (HMRC CRYPTO22150).",
+    )
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

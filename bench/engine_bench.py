@@ -5,8 +5,9 @@
 
 Each (size, config) runs in a fresh subprocess so its peak memory (ru_maxrss: the whole process,
 events included) is honest. The generator is deterministic (seeded): buys, sales sized within the
-holding, staking income and wallet transfers over five assets and two wallets, one event every 1-3
-minutes from 2018.
+holding, staking income, wallet transfers, and withdrawals to the user's own wallet with deposits
+back (``--no-transfers``: the mix before those) over five assets and two wallets, one event every
+1-3 minutes from 2018.
 
 Timed separately, then in total (the target: 1M events in at most 5 s and 2 GB on one core):
 
@@ -40,11 +41,13 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from portfolio.accounting import (
     Acquisition,
+    Deposit,
     Disposal,
     Event,
     Income,
     Leg,
     Transfer,
+    Withdrawal,
     compute,
     summarise_tax_year,
 )
@@ -55,10 +58,16 @@ WALLETS = ("spot", "staking")
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 
 
-def generate(count: int, seed: int = 20240601) -> list[Event]:
-    """A deterministic stream of ``count`` events (valid holdings: sales never exceed them)."""
+def generate(count: int, seed: int = 20240601, transfers: bool = True) -> list[Event]:
+    """A deterministic stream of ``count`` events (valid holdings: sales never exceed them).
+
+    ``transfers``: 2% of the events withdraw part of a holding to the user's own wallet and 2%
+    deposit coins back, up to 10% more than what is outside (an unknown-basis excess); without
+    it, the stream is the one measured before withdrawals came back with their lots.
+    """
     rng = random.Random(seed)
     held = {(a, w): 0 for a in ASSETS for w in WALLETS}  # in 1e-6 units
+    outside = dict.fromkeys(ASSETS, 0)
     when = datetime(2018, 1, 1, tzinfo=UTC)
     events: list[Event] = []
     for n in range(count):
@@ -104,6 +113,16 @@ def generate(count: int, seed: int = 20240601) -> list[Event]:
             held[(asset, wallet)] -= take
             held[(asset, other)] += take
             events.append(Transfer(eid, when, asset, Decimal(take).scaleb(-6), wallet, other))
+        elif transfers and roll < 0.52 and units > 0:
+            take = rng.randint(1, units)
+            held[(asset, wallet)] -= take
+            outside[asset] += take
+            events.append(Withdrawal(eid, when, asset, Decimal(take).scaleb(-6), (), wallet))
+        elif transfers and roll < 0.54 and outside[asset] > 0:
+            take = rng.randint(1, outside[asset] * 11 // 10 + 1)
+            held[(asset, wallet)] += take
+            outside[asset] -= min(take, outside[asset])
+            events.append(Deposit(eid, when, asset, Decimal(take).scaleb(-6), wallet=wallet))
         else:
             take = rng.randint(1, 2_000_000)
             held[(asset, wallet)] += take
@@ -124,9 +143,11 @@ def generate(count: int, seed: int = 20240601) -> list[Event]:
     return events
 
 
-def run_one(count: int, method: str, jurisdiction: str, per_wallet: bool) -> dict[str, object]:
+def run_one(
+    count: int, method: str, jurisdiction: str, per_wallet: bool, transfers: bool = True
+) -> dict[str, object]:
     started = time.perf_counter()
-    events = generate(count)
+    events = generate(count, transfers=transfers)
     generated = time.perf_counter()
     gc.collect()  # the inputs' own collection, before timing: the caller's cost, not the engine's
     collected = time.perf_counter()
@@ -148,6 +169,7 @@ def run_one(count: int, method: str, jurisdiction: str, per_wallet: bool) -> dic
         "method": method,
         "jurisdiction": jurisdiction,
         "per_wallet": per_wallet,
+        "transfers": transfers,
         "load_average_1m": round(os.getloadavg()[0], 2),
         "generate_s": round(generated - started, 3),
         "inputs_gc_s": round(collected - generated, 3),
@@ -157,6 +179,8 @@ def run_one(count: int, method: str, jurisdiction: str, per_wallet: bool) -> dic
         "total_s": round(finished - collected, 3),
         "disposals": len(result.disposals),
         "open_lots": len(result.open_lots),
+        "held_outside": len(result.outside),
+        "unknown_deposits": len(result.unknown_deposits),
         "problems": len(result.problems),
         "years": len(summaries),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -169,11 +193,17 @@ def main() -> None:
     parser.add_argument("--config", nargs="+", default=["fifo/us", "uk/uk"], help="method/jur")
     parser.add_argument("--per-wallet", action="store_true")
     parser.add_argument("--out", default=os.path.join(OUT_DIR, "engine_bench.json"))
+    parser.add_argument(
+        "--no-transfers",
+        action="store_true",
+        help="the event mix without withdrawals and returns (as measured before they existed)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    transfers = not args.no_transfers
     if args.one:
         method, jurisdiction = args.config[0].split("/")
-        print(json.dumps(run_one(args.one, method, jurisdiction, args.per_wallet)))
+        print(json.dumps(run_one(args.one, method, jurisdiction, args.per_wallet, transfers)))
         return
     print(f"python {sys.version.split()[0]}, one process per size; load {os.getloadavg()}")
     rows = []
@@ -181,6 +211,7 @@ def main() -> None:
         for count in args.events:
             cmd = [sys.executable, os.path.abspath(__file__), "--one", str(count)]
             cmd += ["--config", config] + (["--per-wallet"] if args.per_wallet else [])
+            cmd += [] if transfers else ["--no-transfers"]
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
             rows.append(row := json.loads(out))
             print(
@@ -189,7 +220,8 @@ def main() -> None:
                 f"{row['summaries_s']:.2f} + gc {row['gc_s']:.2f}; peak RSS "
                 f"{row['peak_rss_mb']:.0f} MB; load {row['load_average_1m']}; "
                 f"{row['disposals']:,} disposals, {row['open_lots']:,} open lots, "
-                f"{row['problems']} problems"
+                f"{row['held_outside']:,} lots outside, {row['unknown_deposits']:,} unknown-basis "
+                f"deposits, {row['problems']} problems"
             )
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as handle:

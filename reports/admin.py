@@ -3,10 +3,12 @@ from django.contrib import admin
 from reports.models import (
     AccountingRun,
     DailyValue,
+    DepositBasis,
     DisposalRow,
     IncomeRow,
     LotRow,
     RunCheckpoint,
+    UnknownBasisDepositRow,
     YearResult,
 )
 
@@ -34,8 +36,8 @@ class YearResultAdmin(admin.ModelAdmin):
 
 @admin.register(LotRow)
 class LotRowAdmin(admin.ModelAdmin):
-    list_display = ("run", "asset", "quantity", "cost_basis", "acquired")
-    list_filter = ("asset",)
+    list_display = ("run", "asset", "quantity", "cost_basis", "acquired", "held_outside")
+    list_filter = ("asset", "held_outside")
 
 
 @admin.register(DisposalRow)
@@ -58,3 +60,15 @@ class DailyValueAdmin(admin.ModelAdmin):
 @admin.register(RunCheckpoint)
 class RunCheckpointAdmin(admin.ModelAdmin):
     list_display = ("run", "boundary")
+
+
+@admin.register(UnknownBasisDepositRow)
+class UnknownBasisDepositRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "time", "asset", "deposited", "returned", "quantity", "basis", "gain")
+    list_filter = ("asset",)
+
+
+@admin.register(DepositBasis)
+class DepositBasisAdmin(admin.ModelAdmin):
+    list_display = ("user", "event_id", "basis", "acquired", "updated_at")
+    search_fields = ("user__username", "event_id")

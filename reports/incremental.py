@@ -10,28 +10,29 @@ That is the same as a full rebuild only when everything before the boundary is t
 rebuild resumes only if:
 
 * the previous successful run has the same user, scope and settings, and a checkpoint;
-* the method is FIFO, LIFO or average and the jurisdiction has no 30-day look-ahead (UK matching
-  and the Canadian superficial-loss rule look past the boundary). HIFO is excluded: the engine
-  seeded with a checkpoint orders a partly used lot by its remaining unit cost, which differs by
-  the 1e-12 rounding of the part taken from the unit cost a full run orders it by, so ties break
-  differently (reported, with a reproduction, to the engine's owner);
+* the method is FIFO, LIFO, HIFO or average and the jurisdiction has no 30-day look-ahead (UK
+  matching and the Canadian superficial-loss rule look past the boundary). HIFO resumes exactly:
+  the checkpoint keeps each lot's original unit cost, which the engine orders by;
 * no once-per-run warning depends on earlier events (the US universal-method warning is issued
   at the first disposal from 2025 only; rebuilds here are per wallet there, so it never is);
-* the ledger rows before the boundary are unchanged, and so are the classified events before it:
-  the classifier groups rows (trade legs by refid, transfer legs paired within a day), so a new
-  row can change an event before the boundary even when the rows there are unchanged;
+* the ledger rows before the boundary are unchanged, and so are the classified events before it
+  with the policies and entered bases that book them (``checkpoints``): the classifier groups
+  rows (trade legs by refid, transfer legs paired within a day), so a new row can change an event
+  before the boundary even when the rows there are unchanged;
 * the previous run had no missing price before the boundary (a price found since changes it).
 
-Anything else is a full rebuild, which stores a checkpoint of its own.
+The checkpoint also holds the lots withdrawn and not yet back, so a deposit after the boundary
+takes them back as a full run would; the unknown-basis deposits before it are copied, and the
+gains their units add after it are added to them. Anything else is a full rebuild, which stores a
+checkpoint of its own.
 """
 
 from __future__ import annotations
 
-import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -43,19 +44,19 @@ from portfolio.accounting import (
     EngineResult,
     Event,
     LedgerRow,
-    OpenLot,
     PriceSource,
     compute,
     get_jurisdiction,
     tax_year_period,
 )
-from reports import storage
+from reports import checkpoints, inputs, storage
 from reports.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,
     IncomeRow,
     RunCheckpoint,
+    UnknownBasisDepositRow,
     YearResult,
 )
 
@@ -63,10 +64,8 @@ if TYPE_CHECKING:
     from portfolio.accounting import ClassifiedEvents
     from reports.services import Settings
 
-RESUMABLE_METHODS = frozenset({"fifo", "lifo", "average"})
+RESUMABLE_METHODS = frozenset({"fifo", "lifo", "hifo", "average"})
 LOOK_AHEAD_JURISDICTIONS = frozenset({"uk", "ca"})
-#: The checkpoint holds the lots after every event before the boundary, none at or after it.
-JUST_BEFORE = timedelta(microseconds=1)
 #: The engine's arithmetic (28 digits, half-even): realized gains are summed as it sums them.
 ENGINE_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
@@ -94,12 +93,13 @@ def engine(
     return compute(
         events,
         method=settings.method,
-        jurisdiction=settings.jurisdiction,
+        jurisdiction=inputs.jurisdiction_for(settings),
         base_currency=settings.base_currency,
         per_wallet=settings.per_wallet,
         as_of=as_of,
         prices=prices,
         opening=opening,
+        entered_bases=inputs.engine_bases(settings),
     )
 
 
@@ -121,23 +121,6 @@ def boundary_day(settings: Settings, boundary: datetime) -> date:
     return get_jurisdiction(settings.jurisdiction).local_date(boundary)
 
 
-def rows_digest(rows: Sequence[LedgerRow]) -> str:
-    sha = hashlib.sha256()
-    for row in rows:
-        sha.update(
-            f"{row.ledger_id}|{row.refid}|{row.time.isoformat()}|{row.type}|{row.subtype}|"
-            f"{row.asset}|{row.amount}|{row.fee}|{row.wallet}\n".encode()
-        )
-    return sha.hexdigest()
-
-
-def events_digest(events: Sequence[Event]) -> str:
-    sha = hashlib.sha256()
-    for event in events:
-        sha.update(repr(event).encode())
-    return sha.hexdigest()
-
-
 def realized_after(start: dict[str, Decimal], disposals) -> dict[str, Decimal]:
     """Realized gain per asset: ``start`` plus the disposals' gains, added in their order."""
     realized = dict(start)
@@ -145,58 +128,6 @@ def realized_after(start: dict[str, Decimal], disposals) -> dict[str, Decimal]:
         for d in disposals:
             realized[d.asset] = realized.get(d.asset, ZERO) + d.gain
     return realized
-
-
-def checkpoint_fields(
-    *,
-    boundary: datetime,
-    lots: Sequence[OpenLot],
-    realized: dict[str, Decimal],
-    rows: Sequence[LedgerRow],
-    events: Sequence[Event],
-) -> dict:
-    """A ``RunCheckpoint``'s fields: ``rows`` and ``events`` are those before ``boundary``."""
-    return {
-        "boundary": boundary,
-        "rows_digest": rows_digest(rows),
-        "events_digest": events_digest(events),
-        "lots": [
-            [
-                x.lot_id,
-                x.asset,
-                x.wallet,
-                x.acquired.isoformat() if x.acquired else None,
-                str(x.quantity),
-                str(x.cost_basis),
-                x.source,
-            ]
-            for x in lots
-        ],
-        "realized": {asset: str(gain) for asset, gain in realized.items()},
-    }
-
-
-def opening(stored: RunCheckpoint, settings: Settings) -> Checkpoint:
-    lots = tuple(
-        OpenLot(
-            lot_id,
-            asset,
-            wallet,
-            datetime.fromisoformat(acquired) if acquired else None,
-            Decimal(quantity),
-            Decimal(cost),
-            source,
-        )
-        for lot_id, asset, wallet, acquired, quantity, cost, source in stored.lots
-    )
-    return Checkpoint(
-        stored.boundary - JUST_BEFORE,
-        settings.method,
-        get_jurisdiction(settings.jurisdiction).code,
-        settings.base_currency,
-        settings.per_wallet,
-        lots,
-    )
 
 
 def full_checkpoint(
@@ -216,13 +147,16 @@ def full_checkpoint(
     if boundary is None:
         return None, 0
     n = bisect_left(events, boundary, key=_time)
-    prefix = engine(events[:n], settings=settings, as_of=boundary - JUST_BEFORE, prices=prices)
-    fields = checkpoint_fields(
+    before = boundary - checkpoints.JUST_BEFORE
+    prefix = engine(events[:n], settings=settings, as_of=before, prices=prices)
+    fields = checkpoints.fields(
         boundary=boundary,
         lots=prefix.open_lots,
+        outside=prefix.outside,
         realized=realized_after({}, prefix.disposals),
         rows=rows[: bisect_left(rows, boundary, key=_time)],
         events=events[:n],
+        settings=settings,
     )
     return fields, n
 
@@ -254,9 +188,10 @@ def resume_point(
         return None
     boundary = stored.boundary
     start = bisect_left(events, boundary, key=_time)
-    if rows_digest(rows[: bisect_left(rows, boundary, key=_time)]) != stored.rows_digest:
+    earlier_rows = rows[: bisect_left(rows, boundary, key=_time)]
+    if checkpoints.rows_digest(earlier_rows) != stored.rows_digest:
         return None
-    if events_digest(events[:start]) != stored.events_digest:
+    if checkpoints.events_digest(events[:start], settings) != stored.events_digest:
         return None
     if any(
         p["code"] == "missing_price" and storage.problem_time(p) < boundary
@@ -283,7 +218,7 @@ def resume(
     prices: PriceSource | None,
 ) -> Resumed:
     """Compute from the boundary; move the checkpoint to the latest tax year if it grew."""
-    seed = opening(point.stored, settings)
+    seed = checkpoints.opening(point.stored, settings)
     result = engine(
         events[point.start :], settings=settings, as_of=as_of, prices=prices, opening=seed
     )
@@ -291,29 +226,24 @@ def resume(
     latest = latest_year_start(events, settings, as_of)
     stored = point.stored
     if latest is None or latest <= point.boundary:
-        checkpoint = {
-            "boundary": stored.boundary,
-            "rows_digest": stored.rows_digest,
-            "events_digest": stored.events_digest,
-            "lots": stored.lots,
-            "realized": stored.realized,
-        }
-        return Resumed(result, checkpoint, computed)
+        return Resumed(result, checkpoints.kept(stored), computed)
     n = bisect_left(events, latest, key=_time)
     middle = engine(
         events[point.start : n],
         settings=settings,
-        as_of=latest - JUST_BEFORE,
+        as_of=latest - checkpoints.JUST_BEFORE,
         prices=prices,
         opening=seed,
     )
     realized = {asset: Decimal(gain) for asset, gain in stored.realized.items()}
-    checkpoint = checkpoint_fields(
+    checkpoint = checkpoints.fields(
         boundary=latest,
         lots=middle.open_lots,
+        outside=middle.outside,
         realized=realized_after(realized, middle.disposals),
         rows=rows[: bisect_left(rows, latest, key=_time)],
         events=events[:n],
+        settings=settings,
     )
     return Resumed(result, checkpoint, computed + n - point.start)
 
@@ -344,6 +274,8 @@ def merged_pnl(stored: RunCheckpoint, result: EngineResult) -> dict:
             entry = {
                 "holding": "0",
                 "cost_basis": "0",
+                "held_outside": "0",
+                "outside_cost_basis": "0",
                 "market_value": "0",
                 "unrealized": "0",
                 "price_source": "nothing held",
@@ -370,6 +302,10 @@ def store(
     with transaction.atomic():
         for model, column in ((DisposalRow, "tax_year"), (IncomeRow, "tax_year")):
             storage.copy_rows(model, source=source, target=run.pk, before=(column, year))
+        storage.copy_rows(
+            UnknownBasisDepositRow, source=source, target=run.pk, before=("time", point.boundary)
+        )
+        storage.add_unknown_gains(run, resumed.result.disposals)
         storage.copy_rows(YearResult, source=source, target=run.pk, before=("year", year))
         if days_from is not None:
             storage.copy_rows(DailyValue, source=source, target=run.pk, before=("date", days_from))

@@ -1,13 +1,53 @@
-"""What the accounting engine is fed from the database: ledger rows and a price source."""
+"""What the accounting engine is fed from the database: ledger rows, a price source, and the
+jurisdiction with the user's policies and entered bases."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
-from portfolio.accounting import LedgerRow
+from portfolio.accounting import Jurisdiction, LedgerRow, get_jurisdiction
+from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
 from portfolio.kraken_factory import public_client_for
 from portfolio.models import AssetPair, LedgerEntry
 from portfolio.prices.service import PriceService, pair_table
+from reports.models import DepositBasis
+
+if TYPE_CHECKING:
+    from reports.services import Settings
+
+
+def jurisdiction_for(settings: Settings) -> Jurisdiction:
+    """The engine's jurisdiction with the profile's policies in place of its defaults."""
+    jur = get_jurisdiction(settings.jurisdiction)
+    changes: dict[str, object] = {}
+    if settings.unknown_basis:
+        changes["unknown_basis"] = UnknownBasis(settings.unknown_basis)
+    if settings.network_fee:
+        changes["network_fee"] = NetworkFee(settings.network_fee)
+    if settings.exchange_fee:
+        changes["exchange_fee"] = ExchangeFee(settings.exchange_fee)
+    return replace(jur, **changes) if changes else jur  # type: ignore[arg-type]
+
+
+def entered_bases(*, user) -> tuple[tuple[str, str, str], ...]:
+    """The user's entered bases as plain values (part of the settings a run is computed with)."""
+    rows = DepositBasis.objects.filter(user=user).order_by("event_id")
+    return tuple(
+        (r.event_id, str(r.basis), r.acquired.isoformat())
+        for r in rows.only("event_id", "basis", "acquired")
+    )
+
+
+def engine_bases(settings: Settings) -> dict[str, EnteredBasis]:
+    return {
+        event_id: EnteredBasis(Decimal(basis), datetime.fromisoformat(acquired))
+        for event_id, basis, acquired in settings.entered
+    }
 
 
 def ledger_rows(

@@ -102,6 +102,10 @@ class LotRow(models.Model):
     quantity = models.DecimalField(**AMOUNT)
     cost_basis = models.DecimalField(**AMOUNT)
     source = models.TextField(blank=True, default="")
+    held_outside = models.BooleanField(
+        default=False, help_text="withdrawn to the user's own wallet, not yet deposited back"
+    )
+    withdrawal_id = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         ordering = ["asset", "acquired"]
@@ -179,6 +183,51 @@ class RunCheckpoint(models.Model):
     events_digest = models.CharField(max_length=64, help_text="classified events before it")
     lots = models.JSONField(default=list, help_text="OpenLot fields, amounts as strings")
     realized = models.JSONField(default=dict, help_text="realized gain per asset before it")
+    outside = models.JSONField(default=list, help_text="HeldOutside fields: lots withdrawn")
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.boundary:%Y-%m-%d}"
+
+
+class UnknownBasisDepositRow(models.Model):
+    """The part of a deposit beyond what was held outside Kraken, and the gain it adds."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="unknown_bases")
+    event_id = models.CharField(max_length=120)
+    time = models.DateTimeField()
+    asset = models.CharField(max_length=24)
+    wallet = models.CharField(max_length=64, blank=True, default="")
+    deposited = models.DecimalField(**AMOUNT)
+    returned = models.DecimalField(**AMOUNT, help_text="units that had been withdrawn before")
+    quantity = models.DecimalField(**AMOUNT, help_text="units of unknown history")
+    basis = models.DecimalField(**AMOUNT)
+    acquired = models.DateTimeField()
+    basis_source = models.TextField(blank=True, default="")
+    gain = models.DecimalField(**AMOUNT, help_text="what the disposals of these units added")
+
+    class Meta:
+        ordering = ["time", "event_id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset} of unknown basis"
+
+
+class DepositBasis(models.Model):
+    """A basis and acquisition date the user entered for a deposit's unknown-basis part."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deposit_bases"
+    )
+    event_id = models.CharField(max_length=120, help_text="the deposit's ledger id")
+    basis = models.DecimalField(**AMOUNT)
+    acquired = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event_id"], name="unique_deposit_basis")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event_id} · {self.basis}"

@@ -8,7 +8,14 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
-from reports.models import AccountingRun, DailyValue, DisposalRow, IncomeRow, YearResult
+from reports.models import (
+    AccountingRun,
+    DailyValue,
+    DisposalRow,
+    IncomeRow,
+    UnknownBasisDepositRow,
+    YearResult,
+)
 
 ZERO = Decimal(0)
 
@@ -33,6 +40,9 @@ class Holding:
     unrealized: Decimal | None
     realized: Decimal
     price_source: str
+    #: Withdrawn to the user's own wallets and not yet back (``quantity`` is on Kraken).
+    held_outside: Decimal = ZERO
+    outside_cost_basis: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Overview:
     realized: Decimal
     income: Decimal
     years: list[YearResult]
+    unknown_bases: int = 0
 
 
 def _d(value: str | None) -> Decimal | None:
@@ -61,10 +72,12 @@ def overview_for(*, run: AccountingRun) -> Overview:
             unrealized=_d(row["unrealized"]),
             realized=Decimal(row["realized"]),
             price_source=row["price_source"],
+            held_outside=Decimal(row.get("held_outside", "0")),
+            outside_cost_basis=Decimal(row.get("outside_cost_basis", "0")),
         )
         for asset, row in sorted(run.pnl.items())
     ]
-    held = [h for h in holdings if h.quantity != 0]
+    held = [h for h in holdings if h.quantity != 0 or h.held_outside != 0]
     values = [h.market_value for h in held]
     market = None if any(v is None for v in values) else sum(values, ZERO)  # type: ignore[arg-type]
     unrealized = [h.unrealized for h in held]
@@ -79,6 +92,7 @@ def overview_for(*, run: AccountingRun) -> Overview:
         realized=sum((h.realized for h in holdings), ZERO),
         income=income,
         years=years,
+        unknown_bases=UnknownBasisDepositRow.objects.filter(run=run).count(),
     )
 
 
@@ -107,3 +121,21 @@ def disposals_for(*, run: AccountingRun, year: int) -> QuerySet[DisposalRow]:
 
 def income_for(*, run: AccountingRun, year: int) -> QuerySet[IncomeRow]:
     return IncomeRow.objects.filter(run=run, tax_year=year).order_by("time", "event_id")
+
+
+def unknown_bases_for(*, run: AccountingRun) -> QuerySet[UnknownBasisDepositRow]:
+    """The run's deposits of unknown basis (beyond what was withdrawn before), oldest first."""
+    return UnknownBasisDepositRow.objects.filter(run=run).order_by("time", "event_id")
+
+
+def unknown_basis_for(*, user, row_id: int) -> UnknownBasisDepositRow:
+    """One of the user's unknown-basis deposits in their latest run; 404 for anyone else's."""
+    run = latest_run_for(user=user)
+    found = (
+        UnknownBasisDepositRow.objects.filter(pk=row_id, run=run, run__user=user).first()
+        if run is not None
+        else None
+    )
+    if found is None:
+        raise Http404("no such deposit")
+    return found

@@ -38,6 +38,12 @@ class Settings:
     method: str
     base_currency: str
     per_wallet: bool
+    #: The profile's policies ("" = the jurisdiction's default; values of ``policies`` enums).
+    unknown_basis: str = ""
+    network_fee: str = ""
+    exchange_fee: str = ""
+    #: Bases the user entered: (deposit event id, basis, acquired ISO time), sorted.
+    entered: tuple[tuple[str, str, str], ...] = ()
 
 
 def settings_for(*, user, jurisdiction: str | None = None, method: str | None = None) -> Settings:
@@ -51,6 +57,10 @@ def settings_for(*, user, jurisdiction: str | None = None, method: str | None = 
         method=method or profile.cost_basis_method,
         base_currency=profile.base_currency,
         per_wallet=jurisdiction == "us",
+        unknown_basis=profile.unknown_basis,
+        network_fee=profile.network_fee,
+        exchange_fee=profile.exchange_fee,
+        entered=inputs.entered_bases(user=user),
     )
 
 

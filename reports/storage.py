@@ -18,6 +18,7 @@ from reports.models import (
     IncomeRow,
     LotRow,
     RunCheckpoint,
+    UnknownBasisDepositRow,
     YearResult,
 )
 
@@ -69,12 +70,42 @@ INCOME_FIELDS = (
 )
 
 
+UNKNOWN_FIELDS = (
+    "event_id",
+    "time",
+    "asset",
+    "wallet",
+    "deposited",
+    "returned",
+    "quantity",
+    "basis",
+    "acquired",
+    "basis_source",
+    "gain",
+)
+
+
 def insert_results(run: AccountingRun, result: EngineResult) -> None:
-    """The result's open lots, disposals, income and tax years, as rows of ``run``."""
+    """The result's open lots (on Kraken and held outside), disposals, income, unknown-basis
+    deposits and tax years, as rows of ``run``."""
     bulk_insert(
         LotRow,
         ("run", *LOT_FIELDS),
         ((run.pk, *(getattr(x, f) for f in LOT_FIELDS)) for x in result.open_lots),
+    )
+    bulk_insert(
+        LotRow,
+        ("run", *LOT_FIELDS, "held_outside", "withdrawal_id"),
+        (
+            (run.pk, x.lot_id, x.asset, "", x.acquired, x.quantity, x.cost_basis, x.source, True,
+             x.withdrawal_id)
+            for x in result.outside
+        ),
+    )  # fmt: skip
+    bulk_insert(
+        UnknownBasisDepositRow,
+        ("run", *UNKNOWN_FIELDS),
+        ((run.pk, *(getattr(x, f) for f in UNKNOWN_FIELDS)) for x in result.unknown_deposits),
     )
     bulk_insert(
         DisposalRow,
@@ -156,9 +187,28 @@ def pnl_json(pnl) -> dict:
             "market_value": _s(p.market_value),
             "unrealized": _s(p.unrealized),
             "price_source": p.price_source,
+            "held_outside": str(p.outside),
+            "outside_cost_basis": str(p.outside_basis),
         }
         for p in pnl
     }
+
+
+def add_unknown_gains(run: AccountingRun, disposals) -> None:
+    """Add to ``run``'s unknown-basis deposits (copied from before a boundary) the gains that
+    ``disposals`` (computed from the boundary) took from their units."""
+    rows = {r.event_id: r for r in UnknownBasisDepositRow.objects.filter(run=run)}
+    if not rows:
+        return
+    changed = set()
+    for d in disposals:
+        for use in d.lots:
+            row = rows.get(use.lot_id)
+            if row is not None:  # added in the order a full run adds them
+                row.gain += use.gain
+                changed.add(use.lot_id)
+    for event_id in sorted(changed):
+        rows[event_id].save(update_fields=["gain"])
 
 
 def finish(

@@ -1,13 +1,16 @@
 """Pages over the stored accounting results. Thin: selectors read, a rebuild job recomputes."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
-from reports import selectors
+from portfolio.accounting.policies import UnknownBasis
+from reports import bases, selectors
 from reports.rebuilds import rebuild_request
 
 
@@ -33,3 +36,48 @@ def rebuild(request: HttpRequest) -> HttpResponse:
     rebuild_request(user=request.user, reason="asked from the dashboard")
     messages.success(request, "Recomputing your accounts; refresh in a moment.")
     return redirect("dashboard")
+
+
+@login_required
+def unknown_bases(request: HttpRequest) -> HttpResponse:
+    """The deposits beyond what was withdrawn before, each with the gain its zero basis adds."""
+    run = selectors.latest_run_for(user=request.user)
+    rows = list(selectors.unknown_bases_for(run=run)) if run is not None else []
+    entered = bases.entered_for(user=request.user, event_ids=(r.event_id for r in rows))
+    profile = profile_for(user=request.user)
+    context = {
+        "run": run,
+        "rows": [(row, entered.get(row.event_id)) for row in rows],
+        "uses_entered": profile.unknown_basis == UnknownBasis.ENTERED.value,
+        "profile": profile,
+    }
+    return render(request, "reports/unknown_bases.html", context)
+
+
+class DepositBasisForm(forms.Form):
+    basis = forms.DecimalField(min_value=0, max_digits=38, decimal_places=18)
+    acquired = forms.DateTimeField(
+        label="Acquired on", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unknown_basis_edit(request: HttpRequest, row_id: int) -> HttpResponse:
+    deposit = selectors.unknown_basis_for(user=request.user, row_id=row_id)
+    form = DepositBasisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bases.deposit_basis_save(
+                user=request.user,
+                deposit=deposit,
+                basis=form.cleaned_data["basis"],
+                acquired=form.cleaned_data["acquired"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "Basis saved. Your accounts are being recomputed.")
+            return redirect("unknown_bases")
+    return render(request, "reports/unknown_basis_edit.html", {"form": form, "deposit": deposit})

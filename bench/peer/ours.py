@@ -187,7 +187,8 @@ def _our_year(summary: Mapping[str, Any]) -> OurYear:
     disposals = summary.get("disposals", {})
     income = summary.get("income", {})
     return OurYear(
-        disposals=int(disposals.get("count", 0)),
+        # disposal events ("sales"); "count" is lot pieces, Form 8949 rows (issue 8)
+        disposals=int(disposals.get("sales", disposals.get("count", 0))),
         proceeds=_decimal(disposals.get("proceeds", ZERO)),
         cost=_decimal(disposals.get("cost_basis", ZERO)),
         gain=_decimal(disposals.get("gain", ZERO)),

@@ -7,7 +7,8 @@ Public API (stable; the Django services and bench/peer call it)::
 
     compute(events: Iterable[Event], *, method: Method | str, jurisdiction: str | Jurisdiction,
             base_currency: str, per_wallet: bool = False, as_of: datetime,
-            prices: PriceSource | None = None, opening: Checkpoint | None = None) -> EngineResult
+            prices: PriceSource | None = None, opening: Checkpoint | None = None,
+            entered_bases: Mapping[str, EnteredBasis] | None = None) -> EngineResult
     summarise_tax_year(result: EngineResult, year: int) -> dict      # tax_report --format json
     classify_ledger(rows: Iterable[LedgerRow]) -> ClassifiedEvents    # Kraken ledger -> events
     scenario(*lines: str) -> list[Event]                              # "buy 1 BTC @ 20000 USD ..."
@@ -24,7 +25,16 @@ trade. ``Method``: FIFO, LIFO, HIFO, AVERAGE, UK_SHARE_MATCHING (values "fifo", 
 (``jurisdictions.get_jurisdiction``;
 each has ``tax_year_period(year) -> (start, end)``, end exclusive).
 
-``EngineResult`` holds ``open_lots``, ``disposals`` (each with the lots it consumed, proceeds and
+Policies (``policies``: ``UnknownBasis``, ``NetworkFee``, ``ExchangeFee``) are fields of the
+``Jurisdiction``, each module stating its defaults with their sources; pass
+``dataclasses.replace(get_jurisdiction("us"), network_fee=NetworkFee.CARRY, tz=ZoneInfo(...))``
+to apply a user's choices and time zone: every tax date and policy comes from the jurisdiction
+given. ``entered_bases`` holds the basis and date a user entered per deposit event id.
+
+``EngineResult`` holds ``open_lots`` (on Kraken), ``outside`` (lots withdrawn to the user's own
+wallets and not yet deposited back: a withdrawal is not a disposal, and a deposit takes them back
+first), ``unknown_deposits`` (the parts of deposits beyond what was outside, with the gain each
+adds), ``disposals`` (each with the lots it consumed, proceeds and
 their source, basis, gain, term), ``income``, ``fees``, ``removals`` (withdrawn lots), ``problems``
 (shortfalls, missing prices, unknown basis: never a crash), ``years`` (``YearSummary`` per tax year)
 and ``pnl`` (realized and unrealized per asset; unrealized needs ``prices``). ``disposals``,
@@ -45,8 +55,9 @@ Incremental rebuilds (for the DB service): store ``result.checkpoint()`` (the op
 ``as_of``) and later call ``compute(new_events, ..., opening=checkpoint)`` with only the events
 after
 it; yearly summaries of the continued run cover the new events only, so add them to the stored
-ones. Not valid for UK matching or the Canadian superficial-loss rule (30-day look-ahead): rebuild
-those in full.
+ones. The checkpoint carries the lots held outside and HIFO's original unit costs, so the
+continued run equals a full one. Not valid for UK matching or the Canadian superficial-loss rule
+(30-day look-ahead): rebuild those in full.
 
 Scope and deviations, documented: fiat currencies are valued but not lot-tracked (no
 foreign-currency
@@ -74,17 +85,20 @@ from portfolio.accounting.events import (
 from portfolio.accounting.form8949 import form_8949_rows, form_8949_totals
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction, tax_year_period
 from portfolio.accounting.kraken_events import ClassifiedEvents, LedgerRow, classify_ledger
+from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
 from portfolio.accounting.results import (
     AssetPnl,
     Checkpoint,
     DisposalRecord,
     EngineResult,
     FeeRecord,
+    HeldOutside,
     IncomeRecord,
     LotUse,
     OpenLot,
     Problem,
     RemovalRecord,
+    UnknownBasisDeposit,
     YearSummary,
 )
 from portfolio.accounting.scenario import scenario
@@ -102,9 +116,12 @@ __all__ = [
     "Disposal",
     "DisposalRecord",
     "EngineResult",
+    "EnteredBasis",
     "Event",
+    "ExchangeFee",
     "Fee",
     "FeeRecord",
+    "HeldOutside",
     "Income",
     "IncomeRecord",
     "Jurisdiction",
@@ -113,6 +130,7 @@ __all__ = [
     "LotUse",
     "Margin",
     "Method",
+    "NetworkFee",
     "OpenLot",
     "Price",
     "PriceNotFound",
@@ -121,6 +139,8 @@ __all__ = [
     "RemovalRecord",
     "TablePriceSource",
     "Transfer",
+    "UnknownBasis",
+    "UnknownBasisDeposit",
     "Withdrawal",
     "YearSummary",
     "classify_ledger",

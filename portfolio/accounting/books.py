@@ -27,10 +27,12 @@ import heapq
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 ZERO = Decimal(0)
+#: Sorts after every acquisition time: where a lot's date is unknown.
+NEVER = datetime.max.replace(tzinfo=UTC)
 #: A partial lot's basis is rounded to 1e-12 so that taken + left equals the lot's cost exactly.
 BASIS_EXPONENT = Decimal("1e-12")
 
@@ -44,9 +46,13 @@ class Method(enum.Enum):
 
 
 class Lot:
-    """A mutable lot inside a book (the engine exports immutable ``OpenLot`` copies)."""
+    """A mutable lot inside a book (the engine exports immutable ``OpenLot`` copies).
 
-    __slots__ = ("lot_id", "acquired", "acq_date", "qty", "cost", "source")
+    ``unit`` is the lot's original unit cost where a book orders by it (HIFO): kept through
+    partial takes, checkpoints and moves, so a resumed run orders lots exactly as a full one.
+    """
+
+    __slots__ = ("lot_id", "acquired", "acq_date", "qty", "cost", "source", "unit")
 
     def __init__(
         self,
@@ -56,6 +62,7 @@ class Lot:
         qty: Decimal,
         cost: Decimal,
         source: str,
+        unit: Decimal | None = None,
     ) -> None:
         self.lot_id = lot_id
         self.acquired = acquired
@@ -63,21 +70,37 @@ class Lot:
         self.qty = qty
         self.cost = cost
         self.source = source
+        self.unit = unit
 
 
 Piece = tuple[Lot, Decimal, Decimal]  # (lot, quantity taken, basis taken)
 
 
-def _cut(lot: Lot, want: Decimal) -> tuple[Decimal, Decimal]:
+def take_part(lot: Lot, want: Decimal) -> Decimal:
+    """Take ``want`` (less than ``lot.qty``) from ``lot``; return the basis taken.
+
+    The one place a lot is split: the part's basis is the lot's cost pro rata, rounded to
+    ``BASIS_EXPONENT``, and the lot keeps the rest, so taken + left is the cost exactly.
+    """
+    basis = (lot.cost * want / lot.qty).quantize(BASIS_EXPONENT)
+    lot.qty -= want
+    lot.cost -= basis
+    return basis
+
+
+def cut(lot: Lot, want: Decimal) -> tuple[Decimal, Decimal]:
     """Take up to ``want`` from ``lot``; return (quantity, basis) taken."""
     if want >= lot.qty:
         taken, basis = lot.qty, lot.cost
         lot.qty, lot.cost = ZERO, ZERO
         return taken, basis
-    basis = (lot.cost * want / lot.qty).quantize(BASIS_EXPONENT)
-    lot.qty -= want
-    lot.cost -= basis
-    return want, basis
+    return want, take_part(lot, want)
+
+
+def part_of(lot: Lot, want: Decimal) -> Lot:
+    """A new lot of up to ``want`` units taken from ``lot``, with its dates, source and unit."""
+    qty, basis = cut(lot, want)
+    return Lot(lot.lot_id, lot.acquired, lot.acq_date, qty, basis, lot.source, lot.unit)
 
 
 class OrderedBook:
@@ -104,7 +127,7 @@ class OrderedBook:
         lots.insert(index, lot)
 
     def take(self, want: Decimal) -> tuple[list[Piece], Decimal]:
-        """``_cut`` inlined: this loop runs once per lot piece of every disposal."""
+        """``cut`` with its whole-lot case inlined: this loop runs for every lot piece."""
         lots, pieces, end = self.lots, [], -1 if self.from_right else 0
         pop = lots.pop if self.from_right else lots.popleft
         while want > ZERO and lots:
@@ -116,10 +139,7 @@ class OrderedBook:
                 want -= qty
                 pop()
             else:
-                basis = (lot.cost * want / qty).quantize(BASIS_EXPONENT)
-                lot.qty = qty - want
-                lot.cost -= basis
-                pieces.append((lot, want, basis))
+                pieces.append((lot, want, take_part(lot, want)))
                 want -= want
         return pieces, want
 
@@ -131,7 +151,8 @@ class OrderedBook:
 
 
 class HifoBook:
-    """Highest unit cost first, through a heap keyed (-unit cost, acquired, sequence)."""
+    """Highest unit cost first, through a heap keyed (-unit cost, acquired, sequence); a lot of
+    unknown acquisition date (missing history) comes last among lots of its unit cost."""
 
     __slots__ = ("heap", "seq")
 
@@ -141,14 +162,16 @@ class HifoBook:
 
     def add(self, lot: Lot) -> None:
         self.seq += 1
-        unit = lot.cost / lot.qty if lot.qty else ZERO
-        heapq.heappush(self.heap, (-unit, lot.acquired, self.seq, lot))
+        unit = lot.unit
+        if unit is None:
+            unit = lot.unit = lot.cost / lot.qty if lot.qty else ZERO
+        heapq.heappush(self.heap, (-unit, lot.acquired or NEVER, self.seq, lot))
 
     def take(self, want: Decimal) -> tuple[list[Piece], Decimal]:
         heap, pieces = self.heap, []
         while want > ZERO and heap:
             lot = heap[0][3]
-            taken, basis = _cut(lot, want)
+            taken, basis = cut(lot, want)
             pieces.append((lot, taken, basis))
             want -= taken
             if lot.qty == ZERO:
@@ -156,7 +179,7 @@ class HifoBook:
         return pieces, want
 
     def open_lots(self) -> Iterator[Lot]:
-        return (entry[3] for entry in sorted(self.heap, key=lambda e: (e[1] is None, e[1], e[2])))
+        return (entry[3] for entry in sorted(self.heap, key=lambda e: (e[1], e[2])))
 
     def add_cost(self, amount: Decimal) -> bool:
         return False
@@ -182,7 +205,7 @@ class AverageBook:
         pool = self.pool
         if pool is None or pool.qty == ZERO:
             return [], want
-        taken, basis = _cut(pool, want)
+        taken, basis = cut(pool, want)
         return [(pool, taken, basis)], want - taken
 
     def open_lots(self) -> Iterator[Lot]:

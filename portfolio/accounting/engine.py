@@ -28,21 +28,35 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
-from itertools import islice
+from itertools import compress, islice
 from operator import attrgetter, lt
+from typing import Any, NamedTuple
 
 from portfolio.accounting.books import METHODS, Method
 from portfolio.accounting.events import KIND_RANK, Event
+from portfolio.accounting.exchange_fees import split_exchange_fees
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
 from portfolio.accounting.planning import Planner
-from portfolio.accounting.results import Checkpoint, EngineResult, FeeRecord, IncomeRecord
+from portfolio.accounting.policies import EnteredBasis, ExchangeFee
+from portfolio.accounting.results import (
+    Checkpoint,
+    EngineResult,
+    FeeRecord,
+    IncomeRecord,
+    UnknownBasisDeposit,
+)
 from portfolio.accounting.runner import Runner
 from portfolio.accounting.streaming import plan_and_run, plan_fast
 from portfolio.accounting.summary import asset_pnl, yearly_summaries
-from portfolio.accounting.tables import RECORD_WIDTH, disposal_records, plain_records
+from portfolio.accounting.tables import (
+    RECORD_WIDTH,
+    USE_WIDTH,
+    disposal_records,
+    plain_records,
+)
 from portfolio.accounting.totals import RunningTotals
 from portfolio.accounting.uk_matching import DayGroups
 from portfolio.accounting.valuation import PriceSource, Valuer
@@ -62,19 +76,36 @@ def compute(
     as_of: datetime,
     prices: PriceSource | None = None,
     opening: Checkpoint | None = None,
+    entered_bases: Mapping[str, EnteredBasis] | None = None,
 ) -> EngineResult:
-    """Run the engine; see the package docstring for the contract."""
+    """Run the engine; see the package docstring for the contract.
+
+    ``entered_bases``: per deposit event id, the basis and acquisition date the user entered for
+    its unknown-basis part (used where ``jurisdiction.unknown_basis`` is ``ENTERED``).
+    """
     if as_of.tzinfo is None:
         raise ValueError("as_of must be an aware datetime")
     jur, method = get_jurisdiction(jurisdiction), Method(method)
+    run = _Run(jur, method, base_currency, per_wallet, as_of, prices, opening, entered_bases or {})
     collecting = gc.isenabled()
     gc.disable()  # the pass allocates millions of acyclic records; cyclic GC would only rescan them
     try:
-        return _compute(events, jur, method, base_currency, per_wallet, as_of, prices, opening)
-    finally:
+        return _compute(events, run)
+    finally:  # the caller's collector as it was: enabled again only if it was enabled
         if collecting:
             _promote_young_objects()
             gc.enable()
+
+
+class _Run(NamedTuple):
+    jur: Jurisdiction
+    method: Method
+    base: str
+    per_wallet: bool
+    as_of: datetime
+    prices: PriceSource | None
+    opening: Checkpoint | None
+    entered: Mapping[str, EnteredBasis]
 
 
 def _promote_young_objects() -> None:
@@ -94,19 +125,14 @@ def _promote_young_objects() -> None:
         gc.unfreeze()
 
 
-def _compute(
-    events: Iterable[Event],
-    jur: Jurisdiction,
-    method: Method,
-    base_currency: str,
-    per_wallet: bool,
-    as_of: datetime,
-    prices: PriceSource | None,
-    opening: Checkpoint | None,
-) -> EngineResult:
+def _compute(events: Iterable[Event], run: _Run) -> EngineResult:
+    jur, method, base_currency, per_wallet = run.jur, run.method, run.base, run.per_wallet
+    opening = run.opening
     with localcontext(ENGINE_CONTEXT):
-        ordered = order_events(events, as_of)
-        valuer = Valuer(base_currency, prices)
+        ordered = order_events(events, run.as_of)
+        if jur.exchange_fee is ExchangeFee.SPLIT:
+            ordered = split_exchange_fees(ordered)
+        valuer = Valuer(base_currency, run.prices)
         settings = (jur, method, base_currency, per_wallet)
         sums = RunningTotals(jur.has_term)  # fed by the loops below, a chunk at a time
         lookahead = METHODS[method].uk_prematch or jur.superficial_loss
@@ -128,6 +154,7 @@ def _compute(
             if opening is not None:
                 runner.seed(_checked_opening(opening, ordered, *settings))
             planner = Planner(jur, valuer, stream=runner.feed())
+        runner.entered, runner.value_of = run.entered, planner.value
 
         def tick() -> None:
             sums.update(runner.disposals, runner.uses, planner.income, planner.fees)
@@ -136,8 +163,7 @@ def _compute(
             runner.run(tick)
         else:
             plan_and_run(ordered, planner, runner, tick)
-        return _assemble(jur, method, base_currency, per_wallet, as_of, valuer, planner, runner,
-                         sums)  # fmt: skip
+        return _assemble(run, valuer, planner, runner, sums)
 
 
 def order_events(events: Iterable[Event], as_of: datetime) -> list[Event]:
@@ -183,27 +209,20 @@ def _checked_opening(
 
 
 def _assemble(
-    jur: Jurisdiction,
-    method: Method,
-    base: str,
-    per_wallet: bool,
-    as_of: datetime,
-    valuer: Valuer,
-    planner: Planner,
-    runner: Runner,
-    sums: RunningTotals,
+    run: _Run, valuer: Valuer, planner: Planner, runner: Runner, sums: RunningTotals
 ) -> EngineResult:
     sums.update(runner.disposals, runner.uses, planner.income, planner.fees)  # the last records
     open_lots = tuple(runner.open_lots())
+    outside = tuple(runner.outside.records())
     problems = planner.problems + runner.problems
-    pnl = asset_pnl(open_lots, sums.realized, as_of, valuer, problems)
-    years = yearly_summaries(jur, sums)
+    pnl = asset_pnl(open_lots, outside, sums.realized, run.as_of, valuer, problems)
+    years = yearly_summaries(run.jur, sums)
     return EngineResult(
-        method.value,
-        jur.code,
-        base,
-        per_wallet,
-        as_of,
+        run.method.value,
+        run.jur.code,
+        run.base,
+        run.per_wallet,
+        run.as_of,
         open_lots,
         disposal_records(runner.disposals, runner.uses),
         plain_records(planner.income, RECORD_WIDTH, IncomeRecord),
@@ -212,4 +231,23 @@ def _assemble(
         tuple(problems),
         years,
         pnl,
+        outside,
+        unknown_deposits(runner.unknown, runner.uses),
     )
+
+
+def unknown_deposits(unknown: list[Any], uses: list[Any]) -> tuple[UnknownBasisDeposit, ...]:
+    """The unknown-basis deposits, each with the gain its lot's disposals added (``uses``)."""
+    if not unknown:
+        return ()
+    ids = {op.event_id for op, *_ in unknown}
+    gains: dict[str, Decimal] = {}
+    names = uses[0::USE_WIDTH]
+    for at in compress(range(len(names)), map(ids.__contains__, names)):
+        name = names[at]
+        gains[name] = gains.get(name, ZERO) + uses[at * USE_WIDTH + 6]
+    return tuple(
+        UnknownBasisDeposit(op.event_id, op.time, op.asset, op.wallet, op.qty, returned, qty,
+                            basis, acquired, source, gains.get(op.event_id, ZERO))
+        for op, returned, qty, basis, acquired, source in unknown
+    )  # fmt: skip

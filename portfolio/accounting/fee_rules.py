@@ -9,8 +9,8 @@ Rules implemented (tax_rules.md 1.1, 2.1, 3.1, 4.1):
 * A fee paid in crypto is a disposal of that crypto at market value and its value is the cost
   (Treas. Reg. 1.1001-7(b)(1)(ii); HMRC CRYPTO22280).
 * KFEE credits are recorded at 0.01 USD each but are neither a cost nor a disposal (received free).
-* Network fees of moves follow ``Jurisdiction.network_fee_is_disposal``: a disposal, or the units
-  leave the holding with their basis (DE, unconfirmed).
+* Network fees of moves follow ``Jurisdiction.network_fee`` (``policies.NetworkFee``): a
+  disposal at market value, or the units leave the holding with their basis and no proceeds.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from portfolio.accounting.events import Event, Leg
 from portfolio.accounting.jurisdictions.base import Jurisdiction
 from portfolio.accounting.ops import DISP, OUT, Op
+from portfolio.accounting.policies import NetworkFee
 from portfolio.accounting.results import Problem
 from portfolio.accounting.valuation import KFEE, PriceNotFound, Valued, Valuer, is_cash
 
@@ -44,9 +45,11 @@ class FeeRules:
         self.income: list[Any] = []
         self.fees: list[Any] = []
         self.problems: list[Problem] = []
-        self._years: dict[date, int] = {}
-        self._reduce = jur.fee_reduces_proceeds
-        self._disposal_treatment = "deducted from proceeds" if self._reduce else "allowable cost"
+        self.years_by_day: dict[date, int] = {}
+        self.reduce_proceeds = jur.fee_reduces_proceeds
+        self.disposal_treatment = (
+            "deducted from proceeds" if self.reduce_proceeds else "allowable cost"
+        )
 
     def value(self, asset: str, qty: Decimal, at: datetime, event_id: str) -> Valued:
         try:
@@ -73,10 +76,10 @@ class FeeRules:
         except PriceNotFound:
             return self.value(second.asset, second.quantity, at, event_id)
 
-    def _year(self, day: date) -> int:
-        year = self._years.get(day)
+    def tax_year_of(self, day: date) -> int:
+        year = self.years_by_day.get(day)
         if year is None:
-            year = self._years[day] = self.jur.tax_year_of(day)
+            year = self.years_by_day[day] = self.jur.tax_year_of(day)
         return year
 
     def _fees_of(
@@ -87,9 +90,9 @@ class FeeRules:
             return ZERO
         if len(fees) == 1 and fees[0].asset == self.base:
             leg = fees[0]
-            year = self._years.get(day)
+            year = self.years_by_day.get(day)
             if year is None:
-                year = self._year(day)
+                year = self.tax_year_of(day)
             self.fees += (event.event_id, event.time, day, year, leg.asset, leg.quantity,
                           leg.quantity, "leg", purpose, treatment)  # fmt: skip
             return leg.quantity
@@ -123,12 +126,12 @@ class FeeRules:
     def _fee_record(
         self, event: Event, day: date, leg: Leg, valued: Valued, purpose: str, treatment: str
     ) -> None:
-        self.fees += (event.event_id, event.time, day, self._year(day), leg.asset, leg.quantity,
-                      valued.amount, valued.source, purpose, treatment)  # fmt: skip
+        self.fees += (event.event_id, event.time, day, self.tax_year_of(day), leg.asset,
+                      leg.quantity, valued.amount, valued.source, purpose, treatment)  # fmt: skip
 
     def _network_fees(self, event: Event, day: date, fees: tuple[Leg, ...], purpose: str) -> None:
-        """Fees of moves: per ``network_fee_is_disposal``, a disposal or a non-taxable reduction."""
-        if self.jur.network_fee_is_disposal:
+        """Fees of moves: per ``network_fee``, a disposal or a non-taxable reduction."""
+        if self.jur.network_fee is NetworkFee.DISPOSAL:
             self._fee_legs(event, day, fees, purpose, "network fee")
             return
         for n, leg in enumerate(fees):

@@ -5,11 +5,12 @@ US-2 in 1.2):
 
 * Columns: (a) description ("0.5 BTC"), (b) date acquired, (c) date sold (mm/dd/yyyy), (d) proceeds,
   (e) cost or other basis, (f) code, (g) adjustment, (h) gain = (d) - (e) + (g).
-* Part I is short-term (held one year or less), Part II long-term. A sale that consumed both kinds
-  of lot gives one row per part, with proceeds shared pro rata by units (the engine's lot pieces),
-  as US-2's 12/20/2024 sale shows.
-* Date acquired is "VARIOUS" when the row's lots were acquired on different dates, "UNKNOWN" for
-  units without history (a shortfall booked at zero basis; the engine reports it as a problem).
+* Part I is short-term (held one year or less), Part II long-term. Every sale gives one row per
+  lot piece it consumed, each with its own acquisition date, with proceeds shared pro rata by
+  units (the engine's lot pieces), as US-2's 12/20/2024 sale shows; ``tax_report``'s ``count``
+  counts these rows.
+* Date acquired is "UNKNOWN" for units without history (a shortfall booked at zero basis; the
+  engine reports it as a problem), "VARIOUS" only for margin PnL, which has no lots.
 * Proceeds are the amount realized, net of selling costs (Treas. Reg. 1.1001-7(b)(1)(i)) - the
   net-proceeds form of reporting, so no code E adjustment is needed; (f)/(g) carry only an
   adjustment the engine made (``DisposalRecord.adjustment``; none for US crypto, no wash sales).
@@ -39,14 +40,18 @@ def _us_date(day: date | None) -> str:
 
 
 def _row(
-    result: EngineResult, record: DisposalRecord, term: str, uses: list[LotUse], year: int
+    result: EngineResult,
+    record: DisposalRecord,
+    term: str,
+    uses: list[LotUse],
+    year: int,
+    adjustment: Decimal = ZERO,
 ) -> dict[str, Any]:
     cur, tz = result.base_currency, get_jurisdiction(result.jurisdiction).tz
     acquired = {None if u.acquired is None else u.acquired.astimezone(tz).date() for u in uses}
     quantity = sum((u.quantity for u in uses), ZERO)
     proceeds = sum((u.proceeds for u in uses), ZERO)
     basis = sum((u.basis + u.costs for u in uses), ZERO)
-    adjustment = record.adjustment if term == _main_term(record) else ZERO
     return {
         "part": form_8949_part(term),  # type: ignore[arg-type]
         "box": form_8949_box(term, year),  # type: ignore[arg-type]
@@ -76,12 +81,15 @@ def form_8949_rows(result: EngineResult, year: int) -> list[dict[str, Any]]:
         if not record.lots:  # margin PnL: no lots
             use = LotUse("", None, record.quantity, record.basis, record.proceeds, ZERO,
                          record.gain, "short")  # fmt: skip
-            rows.append(_row(result, record, "short", [use], year) | {"date_acquired": "VARIOUS"})
+            row = _row(result, record, "short", [use], year, record.adjustment)
+            rows.append(row | {"date_acquired": "VARIOUS"})
             continue
-        by_term: dict[str, list[LotUse]] = {}
+        adjustment = record.adjustment  # column (g): on the first row of the sale's main term
         for use in record.lots:
-            by_term.setdefault(use.term if use.term != "none" else "short", []).append(use)
-        rows.extend(_row(result, record, term, uses, year) for term, uses in by_term.items())
+            term = use.term if use.term != "none" else "short"
+            here = adjustment if term == _main_term(record) else ZERO
+            rows.append(_row(result, record, term, [use], year, here))
+            adjustment -= here
     rows.sort(key=lambda r: r["part"])  # stable: sale order within each part
     return rows
 

@@ -5,8 +5,8 @@ section 3.5: the documented response enum plus the types seen in the wild: earn,
 margin trade); a row whose (type, subtype) has no rule is returned as a warning, never dropped
 silently. Assets arrive normalised ("BTC", "DOT28.S", "ETH2.S", "KFEE"); section 6 suffixes map to
 the economic asset and a sub-wallet: ``.S``/``.P`` and bonded ``NN.S`` -> staking,
-``.M``/``.F``/``.B``
--> earn, ``.HOLD`` -> hold; ``ETH2`` is staked ETH. ``.T`` (tokenized assets) are kept as they are.
+``.M``/``.F``/``.B`` -> earn, ``.T`` -> tokenized, ``.HOLD`` -> hold; ``ETH2`` and ``FLOWH`` are
+staked ETH and FLOW (the client's table, ``portfolio.kraken.assets``, names every code).
 
 * Trade legs (trade, spend/receive instant buys, conversion, adjustment, delisting conversions,
   settled, nfttrade, sale) are grouped by refid and netted per asset (this removes cancelling legs,
@@ -17,7 +17,8 @@ the economic asset and a sub-wallet: ``.S``/``.P`` and bonded ``NN.S`` -> stakin
 * Staking moves (spottostaking/stakingfromspot ...), earn allocations and spot/futures moves are
   internal transfers: the out and in legs (different refids) are paired by asset and amount.
 * Deposits and withdrawals are grouped by refid; a failed withdrawal (legs that cancel) makes
-  nothing.
+  nothing. A withdrawal is not a disposal: the engine holds its units outside Kraken and a later
+  deposit of the asset takes them back with their dates and basis (``outside``).
 * Rewards (staking, earn reward, reward, credit, dividend, invite bonus, nft rebates) are income at
   the net amount credited; airdrops are income of type "airdrop" (the jurisdiction decides).
 * Margin: ``margin`` is realized PnL, ``rollover`` a fee, ``margin trade`` an opening, ``settled``

@@ -2,14 +2,17 @@
 
 Rule implemented: kraken_api.md section 3.5 (the Ledgers response ``type`` enum, the subtypes seen
 in rotki and BittyTax, and the types seen in the wild: earn, invite bonus, margin trade) and section
-6.1 (asset suffixes ``.S .M .P .F .B .HOLD``, bonded ``NN.S`` codes, XBT = BTC, XDG = DOGE, ETH2 =
-staked ETH). ``kraken_events`` applies the rules; a (type, subtype) missing here is a warning there.
+6.1 (asset suffixes ``.S .M .P .F .B .T .HOLD``, bonded ``NN.S`` codes, XBT = BTC, XDG = DOGE,
+ETH2 = staked ETH, FLOWH = staked FLOW), the codes read through the client's one table
+(``portfolio.kraken.assets``). ``kraken_events`` applies the rules; a (type, subtype) missing
+here is a warning there.
 """
 
 from __future__ import annotations
 
 import enum
-import re
+
+from portfolio.kraken.assets import STAKED_BASES, base_asset, normalize_asset
 
 
 class Rule(enum.Enum):
@@ -87,16 +90,17 @@ RULES: dict[tuple[str, str], tuple[Rule, str]] = {
     ("none", ""): (Rule.IGNORE, ""),
 }
 
+#: The sub-wallet a balance's suffix marks (the code itself is read by the client's one table,
+#: ``portfolio.kraken.assets``: legacy codes, bonded terms, staked bases such as ETH2 and FLOWH).
 _SUFFIX_WALLET = {
     "S": "staking",
     "P": "staking",
     "M": "earn",
     "F": "earn",
     "B": "earn",
+    "T": "tokenized",
     "HOLD": "hold",
 }
-_BONDED = re.compile(r"(03|04|07|14|21|28)$")
-_RENAME = {"XBT": "BTC", "XDG": "DOGE", "ETH2": "ETH"}
 _OUT_WALLET = {
     "spottostaking": "staking",
     "spottofutures": "futures",
@@ -118,17 +122,14 @@ _IN_WALLET = {
 
 
 def economic_asset(asset: str, wallet: str = "spot") -> tuple[str, str]:
-    """("DOT28.S", "spot") -> ("DOT", "staking"); ("BTC", "spot") -> ("BTC", "spot")."""
-    kind = ""
-    if "." in asset:
-        base, suffix = asset.rsplit(".", 1)
-        if suffix in _SUFFIX_WALLET:
-            asset, kind = (
-                (_BONDED.sub("", base) if suffix != "HOLD" else base),
-                _SUFFIX_WALLET[suffix],
-            )
-            asset = asset or base
-    if asset == "ETH2":
-        kind = kind or "staking"
-    asset = _RENAME.get(asset, asset)
-    return asset, (kind if kind and wallet == "spot" else wallet)
+    """("DOT28.S", "spot") -> ("DOT", "staking"); ("FLOWH.S", "spot") -> ("FLOW", "staking").
+
+    The asset is the client's ``base_asset(normalize_asset(code))``, so the engine and the client
+    name every balance alike; the suffix (or a staked base: ETH2, FLOWH) gives the sub-wallet.
+    """
+    code = normalize_asset(asset)
+    head, dot, suffix = code.partition(".")
+    kind = _SUFFIX_WALLET.get(suffix, "") if dot else ""
+    if not kind and head in STAKED_BASES:
+        kind = "staking"
+    return base_asset(code), (kind if kind and wallet == "spot" else wallet)

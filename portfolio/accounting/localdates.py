@@ -25,17 +25,17 @@ EPSILON = timedelta(microseconds=1)
 class LocalDates:
     """Callable: aware datetime -> local date in ``tz`` (identical to ``astimezone(tz).date()``)."""
 
-    __slots__ = ("tz", "_lo", "_hi", "_day", "_known")
+    __slots__ = ("tz", "lo", "hi", "_day", "_known")
 
     def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
-        self._lo: datetime | None = None
-        self._hi: datetime | None = None
+        self.lo: datetime | None = None
+        self.hi: datetime | None = None
         self._day: date | None = None
         self._known: dict[date, date] = {}
 
     def __call__(self, when: datetime) -> date:
-        lo, hi = self._lo, self._hi
+        lo, hi = self.lo, self.hi
         if lo is not None and hi is not None and lo <= when < hi:
             return self._day  # type: ignore[return-value]
         return self._miss(when)
@@ -52,7 +52,7 @@ class LocalDates:
         lo = datetime.combine(day, time(0), UTC) - offset
         hi = lo + ONE_DAY
         if lo.astimezone(tz).utcoffset() == offset == (hi - EPSILON).astimezone(tz).utcoffset():
-            self._lo, self._hi, self._day = lo, hi, day
+            self.lo, self.hi, self._day = lo, hi, day
         else:
-            self._lo = self._hi = self._day = None
+            self.lo = self.hi = self._day = None
         return day

@@ -13,12 +13,14 @@ Rules implemented (with their sources in tax_rules.md):
   quantity received instead (the classifier's rule; no separate disposal).
 * KFEE credits were received free: a KFEE fee is recorded at 0.01 USD per credit, but is neither a
   cost nor a disposal.
-* A network fee on a withdrawal or transfer: a disposal at market value where
-  ``network_fee_is_disposal``, otherwise the units simply leave the holding with their basis.
+* A withdrawal is not a disposal (the units are held outside Kraken, ``runner``); its network fee
+  leaves after the withdrawn amount: a disposal at market value, or the units leave with their
+  basis and no proceeds - ``Jurisdiction.network_fee`` (``policies.NetworkFee``).
 * Income at market value when received becomes the cost of the units (Rev. Rul. 2023-14;
   CRYPTO21200); unconditional airdrops are zero-cost acquisitions where they are not income.
-* Fiat (and KFEE) is valued but never lot-tracked. A deposit without known history gets a zero
-  basis and a visible ``unknown_basis`` problem (the documented missing-history rule).
+* Fiat (and KFEE) is valued but never lot-tracked. A deposit without a basis takes back units
+  held outside first; the rest gets the basis ``Jurisdiction.unknown_basis`` gives it and a
+  visible ``unknown_basis`` problem (``runner``).
 """
 
 from __future__ import annotations
@@ -44,7 +46,6 @@ from portfolio.accounting.fee_rules import FeeRules
 from portfolio.accounting.jurisdictions.base import Jurisdiction
 from portfolio.accounting.localdates import LocalDates
 from portfolio.accounting.ops import ACQ, DEP, DISP, MARGIN, MOVE, OUT, Op, make
-from portfolio.accounting.results import Problem
 from portfolio.accounting.valuation import Valued, Valuer, is_cash
 
 ZERO = Decimal(0)
@@ -119,8 +120,8 @@ class Planner(FeeRules):
             proceeds = self._consideration(
                 Leg(e.asset, e.quantity), received, e.time, e.event_id, True
             )
-        reduce = self._reduce
-        fees = self._fees_of(e, day, e.fees, "disposal", self._disposal_treatment)
+        reduce = self.reduce_proceeds
+        fees = self._fees_of(e, day, e.fees, "disposal", self.disposal_treatment)
         if is_cash(e.asset):
             return
         amount, costs = (proceeds.amount - fees, ZERO) if reduce else (proceeds.amount, fees)
@@ -136,7 +137,7 @@ class Planner(FeeRules):
             else self.value(e.asset, e.quantity, e.time, e.event_id)
         )
         taxable = self.jur.airdrop_is_income or e.income_type not in ("airdrop", "fork")
-        self.income += (e.event_id, e.time, day, self._year(day), e.asset, e.quantity,
+        self.income += (e.event_id, e.time, day, self.tax_year_of(day), e.asset, e.quantity,
                         valued.amount, valued.source, e.income_type, taxable)  # fmt: skip
         if not is_cash(e.asset):
             cost = valued.amount if taxable else ZERO
@@ -150,57 +151,29 @@ class Planner(FeeRules):
         self._network_fees(e, day, (Leg(e.asset, e.quantity),), e.purpose)
 
     def _deposit(self, e: Deposit, day: date) -> None:
+        """Units arrive, then any fee leaves. Without a basis on the event the runner takes back
+        units held outside first; only the rest is of unknown history (``runner``)."""
+        if not is_cash(e.asset):
+            known = None
+            if e.basis is not None:
+                acquired = e.acquired or e.time
+                known = (acquired, day if acquired is e.time else self.local_date(acquired))
+            self.emit(
+                make(Op, (DEP, e.time, day, e.asset, e.wallet, e.quantity, e.basis or ZERO,
+                          e.event_id, "deposit basis" if known else "", ZERO, known, ""))
+            )  # fmt: skip
         if e.fees:
             self._network_fees(e, day, e.fees, "deposit")
-        if is_cash(e.asset):
-            return
-        if e.basis is None:
-            self.problems.append(
-                Problem(
-                    "unknown_basis",
-                    e.asset,
-                    e.time,
-                    "deposit without known cost basis: zero basis used",
-                    e.quantity,
-                    e.event_id,
-                )
-            )
-        acquired = e.acquired or e.time
-        acq_date = day if acquired is e.time else self.local_date(acquired)
-        self.emit(
-            Op(
-                DEP,
-                e.time,
-                day,
-                e.asset,
-                e.wallet,
-                e.quantity,
-                e.basis or ZERO,
-                e.event_id,
-                "deposit basis" if e.basis is not None else "unknown: zero",
-                ZERO,
-                (acquired, acq_date),
-            )
-        )
 
     def _withdrawal(self, e: Withdrawal, day: date) -> None:
-        if e.fees:
-            self._network_fees(e, day, e.fees, "withdrawal")
+        """The withdrawn amount leaves first, then the network fee, each in method order."""
         if not is_cash(e.asset):
             self.emit(
-                Op(
-                    OUT,
-                    e.time,
-                    day,
-                    e.asset,
-                    e.wallet,
-                    e.quantity,
-                    ZERO,
-                    e.event_id,
-                    "",
-                    reason="withdrawal",
-                )
-            )
+                make(Op, (OUT, e.time, day, e.asset, e.wallet, e.quantity, ZERO, e.event_id, "",
+                          ZERO, None, "withdrawal"))
+            )  # fmt: skip
+        if e.fees:
+            self._network_fees(e, day, e.fees, "withdrawal")
 
     def _transfer(self, e: Transfer, day: date) -> None:
         if e.fees:

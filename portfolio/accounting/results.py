@@ -63,6 +63,45 @@ class OpenLot:
     quantity: Decimal
     cost_basis: Decimal
     source: str
+    #: The lot's original unit cost where the method orders by it (HIFO), else None.
+    unit_cost: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldOutside:
+    """Units withdrawn to the user's own wallet, with the lot they left from: they come back with
+    its date and basis when the same asset is deposited again (earliest withdrawal first)."""
+
+    withdrawal_id: str
+    withdrawn: datetime
+    lot_id: str
+    asset: str
+    acquired: datetime | None
+    quantity: Decimal
+    cost_basis: Decimal
+    source: str
+    unit_cost: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownBasisDeposit:
+    """The part of a deposit beyond what was held outside Kraken: units of unknown history.
+
+    ``basis``/``acquired`` are what the policy gave them (``basis_source`` says which policy);
+    ``gain`` is what the disposals of these units have added to the gains so far.
+    """
+
+    event_id: str
+    time: datetime
+    asset: str
+    wallet: str
+    deposited: Decimal
+    returned: Decimal
+    quantity: Decimal
+    basis: Decimal
+    acquired: datetime
+    basis_source: str
+    gain: Decimal = ZERO
 
 
 class IncomeRecord(NamedTuple):
@@ -118,10 +157,13 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
+    """Sums of disposals: ``count`` lot pieces (Form 8949 rows), ``sales`` disposal events."""
+
     proceeds: Decimal = ZERO
     cost_basis: Decimal = ZERO
     gain: Decimal = ZERO
     count: int = 0
+    sales: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +180,10 @@ class YearSummary:
     #: The disposals' gains and their losses (a positive amount): gain = gains - losses.
     gains: Decimal = ZERO
     losses: Decimal = ZERO
+    #: Disposals of fee units (network and trade fees paid in crypto), by term; in the totals too.
+    fee_short_term: Totals = Totals()
+    fee_long_term: Totals = Totals()
+    fee_disposals: Totals = Totals()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +195,9 @@ class AssetPnl:
     market_value: Decimal | None
     unrealized: Decimal | None
     price_source: str
+    #: Units withdrawn to the user's own wallets and not yet back, and their basis.
+    outside: Decimal = ZERO
+    outside_basis: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +210,7 @@ class Checkpoint:
     base_currency: str
     per_wallet: bool
     lots: tuple[OpenLot, ...]
+    outside: tuple[HeldOutside, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +229,19 @@ class EngineResult:
     problems: tuple[Problem, ...]
     years: dict[int, YearSummary] = field(default_factory=dict)
     pnl: tuple[AssetPnl, ...] = ()
+    #: Units held outside Kraken at ``as_of`` (withdrawn, not yet deposited back).
+    outside: tuple[HeldOutside, ...] = ()
+    unknown_deposits: tuple[UnknownBasisDeposit, ...] = ()
+
+    def held_outside(self) -> dict[str, Decimal]:
+        """Quantity held outside Kraken per asset."""
+        out: dict[str, Decimal] = {}
+        for lot in self.outside:
+            out[lot.asset] = out.get(lot.asset, ZERO) + lot.quantity
+        return out
 
     def holdings(self) -> dict[str, Decimal]:
-        """Quantity held per asset, summed over open lots (and wallets)."""
+        """Quantity held on Kraken per asset, summed over open lots (and wallets)."""
         out: dict[str, Decimal] = {}
         for lot in self.open_lots:
             out[lot.asset] = out.get(lot.asset, ZERO) + lot.quantity
@@ -195,6 +255,7 @@ class EngineResult:
             self.base_currency,
             self.per_wallet,
             self.open_lots,
+            self.outside,
         )
 
     @property

@@ -4,21 +4,27 @@ Rule implemented: for each operation in the engine's total order, acquisitions a
 of their asset (and wallet, per wallet), disposals take lots by the method's order
 (``books.METHODS``) or by the UK pre-match (``uk_matching``), transfers move lots with their dates
 and basis (Treas. Reg. 1.1012-1(j); BMF 2022), withdrawals remove them, and margin PnL is booked as
-a gain or loss. Terms follow ``Jurisdiction.term`` (long only after the calendar anniversary). A
+a gain or loss. A withdrawal is not a disposal: its lots, taken in method order, are held
+outside Kraken, and a later deposit of the same asset takes them back first (earliest withdrawal
+first, each withdrawal's lots in the order they left) with their dates and basis; only the rest
+of the deposit is of unknown history, booked by ``Jurisdiction.unknown_basis`` (``policies``).
+Terms follow ``Jurisdiction.term`` (long only after the calendar anniversary). A
 shortfall is a problem booked at zero basis (see ``engine``). Canadian losses pass through the
 superficial-loss rule (``superficial``); the denied part is added to the pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from portfolio.accounting.books import METHODS, Book, Lot, Method, Piece
 from portfolio.accounting.jurisdictions import Jurisdiction, anniversary
+from portfolio.accounting.outside import Outside, ValueOf, unknown_basis_lot
 from portfolio.accounting.planning import Op
+from portfolio.accounting.policies import EnteredBasis
 from portfolio.accounting.results import (
     Checkpoint,
     LotUse,
@@ -61,12 +67,21 @@ class Runner:
         self.removals: list[RemovalRecord] = []
         self.problems: list[Problem] = []
         self._late_universal = False
-        self._anniversaries: dict[date, date] = {}
+        self.anniversaries: dict[date, date] = {}
         self._years: dict[date, int] = {}
         self._uk_lots: dict[tuple[str, date], Lot] = {}
         self.pool_prefix = "s104:" if self.uk is not None else "pool:"
         #: Disposals from this date are checked for the universal-method warning (None: never).
-        self._warn_from = jur.per_wallet_from if not self.per_wallet else None
+        self.warn_from = jur.per_wallet_from if not self.per_wallet else None
+        #: The lots withdrawn and not yet back (``outside``).
+        self.outside = Outside()
+        #: Deposits beyond what was outside: (op, returned qty, unknown qty, basis, acquired,
+        #: source); the engine adds the gains of their lots.
+        self.unknown: list[tuple[Op, Decimal, Decimal, Decimal, datetime, str]] = []
+        #: Bases the user entered per deposit event id (``UnknownBasis.ENTERED``).
+        self.entered: Mapping[str, EnteredBasis] = {}
+        #: Market value of units at a time (the planner's ``value``; ``UnknownBasis.MARKET``).
+        self.value_of: ValueOf | None = None
 
     def book(self, asset: str, wallet: str) -> Book:
         key = (asset, wallet if self.per_wallet else "all")
@@ -76,14 +91,17 @@ class Runner:
         return book
 
     def seed(self, opening: Checkpoint) -> None:
+        local = self.jur.local_date
         for lot in opening.lots:
-            acq_date = lot.acquired.astimezone(self.jur.tz).date() if lot.acquired else None
+            acq_date = local(lot.acquired) if lot.acquired else None
             self.book(lot.asset, lot.wallet).add(
-                Lot(lot.lot_id, lot.acquired, acq_date, lot.quantity, lot.cost_basis, lot.source)
-            )
+                Lot(lot.lot_id, lot.acquired, acq_date, lot.quantity, lot.cost_basis, lot.source,
+                    lot.unit_cost)
+            )  # fmt: skip
+        self.outside.seed(opening.outside, local)
 
     def _handlers(self) -> tuple[Callable[[int, Op], None], ...]:
-        return (self._acquire, self._deposit, self._dispose, self._move, self._remove, self._margin)
+        return (self._acquire, self._deposit, self.dispose, self._move, self._remove, self._margin)
 
     def run(self, tick: Callable[[], object] | None = None) -> None:
         """The pass over ``ops``; ``tick()`` after every ``CHUNK`` operations and at the end."""
@@ -115,6 +133,7 @@ class Runner:
                     lot.qty,
                     lot.cost,
                     lot.source,
+                    lot.unit,
                 )
 
     def _acquire(self, index: int, op: Op) -> None:
@@ -127,18 +146,32 @@ class Runner:
             book.add(Lot(op.event_id, op.time, op.date, qty, cost, op.source))
 
     def _deposit(self, index: int, op: Op) -> None:
-        acquired, acq_date = op.other
-        self.book(op.asset, op.wallet).add(
-            Lot(op.event_id, acquired, acq_date, op.qty, op.amount, op.source)
-        )
+        book = self.book(op.asset, op.wallet)
+        if op.other is not None:  # the event carries the units' history
+            acquired, acq_date = op.other
+            book.add(Lot(op.event_id, acquired, acq_date, op.qty, op.amount, op.source))
+            return
+        returned, left = self.outside.take_back(op.asset, op.qty)  # earliest withdrawal first
+        for lot in returned:
+            book.add(lot)
+        if left > ZERO:  # beyond what was outside: unknown history
+            lot = unknown_basis_lot(self.jur, op, left, self.entered, self.value_of)
+            book.add(lot)
+            acquired = lot.acquired or op.time  # always set: the deposit's, or the one entered
+            self.unknown.append((op, op.qty - left, left, lot.cost, acquired, lot.source))
+            self.problems.append(
+                Problem("unknown_basis", op.asset, op.time,
+                        f"deposit of {left} {op.asset} beyond what was withdrawn: {lot.source}",
+                        left, op.event_id)
+            )  # fmt: skip
 
     def _take(self, op: Op, qty: Decimal, book: Book) -> list[Piece]:
         pieces, short = book.take(qty)
         if short:
-            pieces.append(self._shortfall(op, short))
+            pieces.append(self.shortfall(op, short))
         return pieces
 
-    def _shortfall(self, op: Op, short: Decimal) -> Piece:
+    def shortfall(self, op: Op, short: Decimal) -> Piece:
         """Report what the book could not cover; the piece taking it at zero basis (``engine``)."""
         self.problems.append(
             Problem(
@@ -154,14 +187,14 @@ class Runner:
         missing = Lot(f"missing:{op.event_id}", None, None, short, ZERO, "missing history")
         return missing, short, ZERO
 
-    def _dispose(self, index: int, op: Op) -> None:
+    def dispose(self, index: int, op: Op) -> None:
         uk = self.uk
         if uk is None:
             key = (op.asset, op.wallet if self.per_wallet else "all")
             book = self.books.get(key) or self.book(op.asset, op.wallet)
             parts, short = book.take(op.qty)  # self._take, inlined
             if short:
-                parts.append(self._shortfall(op, short))
+                parts.append(self.shortfall(op, short))
         else:  # the pool's book is needed only for what the day and 30-day rules leave
             stand_ins = self._uk_lots
             parts = [
@@ -174,8 +207,8 @@ class Runner:
         at = self._record(op, parts)
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
-        if self._warn_from is not None and op.date >= self._warn_from:
-            self._warn_universal(op)
+        if self.warn_from is not None and op.date >= self.warn_from:
+            self.warn_universal(op)
 
     def _uk_lot(self, rule: str, day: date) -> Lot:
         """The read-only stand-in lot of a same-day or 30-day match, one per (rule, day)."""
@@ -186,12 +219,12 @@ class Runner:
             )
         return lot
 
-    def _term(self, acq_date: date | None, sold: date) -> str:
+    def term_of(self, acq_date: date | None, sold: date) -> str:
         if acq_date is None:
             return "short"
-        anniv = self._anniversaries.get(acq_date)
+        anniv = self.anniversaries.get(acq_date)
         if anniv is None:
-            anniv = self._anniversaries[acq_date] = anniversary(acq_date)
+            anniv = self.anniversaries[acq_date] = anniversary(acq_date)
         return "long" if sold > anniv else "short"
 
     def _lot_name(self, lot: Lot, asset: str) -> str:
@@ -205,10 +238,10 @@ class Runner:
         if len(parts) == 1:  # the common case, kept lean
             lot, q, basis = parts[0]
             term, acq = "none", lot.acq_date
-            if self.has_term:  # self._term, inlined
-                anniv = self._anniversaries.get(acq) if acq is not None else None
+            if self.has_term:  # self.term_of, inlined
+                anniv = self.anniversaries.get(acq) if acq is not None else None
                 if anniv is None:
-                    term = self._term(acq, sold)
+                    term = self.term_of(acq, sold)
                 else:
                     term = "long" if sold > anniv else "short"
             name = lot.lot_id if lot.lot_id != "pool" else self.pool_prefix + op.asset
@@ -238,7 +271,7 @@ class Runner:
         """
         proceeds, costs, total, sold, asset = op.amount, op.costs, op.qty, op.date, op.asset
         has_term, uses, basis_total, term = self.jur.has_term, self.uses, ZERO, "none"
-        anniversaries, prefix, terms = self._anniversaries, self.pool_prefix, set()
+        anniversaries, prefix, terms = self.anniversaries, self.pool_prefix, set()
         unit_p, unit_c = proceeds / total, (costs / total if costs else ZERO)
         left_p, left_c, last = proceeds, costs, len(parts) - 1
         if not costs and last > 0:
@@ -254,7 +287,7 @@ class Runner:
                     left_c -= c
                 else:
                     c = ZERO
-            if has_term:  # self._term, inlined
+            if has_term:  # self.term_of, inlined
                 acq = lot.acq_date
                 if acq is None:
                     term = "short"
@@ -288,7 +321,7 @@ class Runner:
         self.disposals[at + 9] = gain + denied
         self.disposals[at + 16] = denied
 
-    def _warn_universal(self, op: Op) -> None:
+    def warn_universal(self, op: Op) -> None:
         if not self._late_universal:
             self._late_universal = True
             self.problems.append(
@@ -315,17 +348,27 @@ class Runner:
                 )
             else:
                 target.add(
-                    Lot(lot.lot_id, lot.acquired, lot.acq_date, q, basis, f"moved from {op.wallet}")
-                )
+                    Lot(lot.lot_id, lot.acquired, lot.acq_date, q, basis,
+                        f"moved from {op.wallet}", lot.unit)
+                )  # fmt: skip
 
     def _remove(self, index: int, op: Op) -> None:
+        """Units leave (a withdrawal, a fee carried out with its basis); withdrawn ones are held
+        outside Kraken with their lots until a deposit of the asset takes them back."""
+        pieces = self._take(op, op.qty, self.book(op.asset, op.wallet))
         uses = tuple(
             LotUse(self._lot_name(lot, op.asset), lot.acquired, q, basis, ZERO, ZERO, ZERO, "none")
-            for lot, q, basis in self._take(op, op.qty, self.book(op.asset, op.wallet))
+            for lot, q, basis in pieces
         )
         self.removals.append(
             RemovalRecord(op.event_id, op.time, op.asset, op.wallet, op.qty, uses, op.reason)
         )
+        if op.reason != "withdrawal":
+            return
+        hold = self.outside.hold
+        for (lot, q, basis), use in zip(pieces, uses, strict=True):
+            held = Lot(use.lot_id, lot.acquired, lot.acq_date, q, basis, lot.source, lot.unit)
+            hold(op.asset, op.event_id, op.time, held)
 
     def _margin(self, index: int, op: Op) -> None:
         value, start = op.amount, len(self.uses)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from portfolio.accounting.books import BASIS_EXPONENT, Lot, OrderedBook
+from portfolio.accounting.books import Lot, OrderedBook, take_part
 from portfolio.accounting.events import Acquisition, Disposal, Event, Income, Transfer
 from portfolio.accounting.ops import ACQ, DISP, Op, make
 from portfolio.accounting.planning import Planner
@@ -73,16 +73,16 @@ def _fast_loop(
     base, emit = planner.base, planner.emit
     books: dict[Any, Any] = runner.books if runner is not None else {}
     new_book: Callable[..., Any] = runner.book if runner is not None else _no_runner
-    dispose: Callable[..., Any] = runner._dispose if runner is not None else _no_runner
+    dispose: Callable[..., Any] = runner.dispose if runner is not None else _no_runner
     per_wallet = runner is not None and runner.per_wallet
     fees_out, income_out, years, year_of = (
         planner.fees,
         planner.income,
-        planner._years,
-        planner._year,
+        planner.years_by_day,
+        planner.tax_year_of,
     )
-    reduce = planner._reduce
-    sale_treatment = planner._disposal_treatment
+    reduce = planner.reduce_proceeds
+    sale_treatment = planner.disposal_treatment
     taxable_airdrops = planner.jur.airdrop_is_income
     dates = planner.local_date
     lo: Any = None  # the UTC interval [lo, hi) of the local ``day`` last looked up
@@ -93,7 +93,7 @@ def _fast_loop(
             when = e.time
             if lo is None or not lo <= when < hi:  # LocalDates.__call__, inlined
                 day = dates(when)
-                lo, hi = dates._lo, dates._hi
+                lo, hi = dates.lo, dates.hi
             kind = type(e)
             if kind is Acquisition:
                 paid, fees = e.paid, e.fees
@@ -181,14 +181,14 @@ def sell_in_order(runner: Runner, op: Op, book: OrderedBook) -> None:
     lots, want = book.lots, op.qty
     end = -1 if book.from_right else 0
     if not want > ZERO or not lots:
-        runner._dispose(0, op)
+        runner.dispose(0, op)
         return
     if want <= lots[end].qty:
         _sell_from_one_lot(runner, op, book)
         return
     pop = lots.pop if book.from_right else lots.popleft
     proceeds, costs, sold, asset = op.amount, op.costs, op.date, op.asset
-    has_term, anniversaries, uses = runner.has_term, runner._anniversaries, runner.uses
+    has_term, anniversaries, uses = runner.has_term, runner.anniversaries, runner.uses
     start, basis_total, term, terms = len(uses), ZERO, "none", set()
     unit_p, unit_c = proceeds / want, (costs / want if costs else ZERO)
     left_p, left_c = proceeds, (costs if costs else costs - ZERO)
@@ -201,10 +201,7 @@ def sell_in_order(runner: Runner, op: Op, book: OrderedBook) -> None:
             want -= qty
             pop()
         else:
-            basis = (lot.cost * want / qty).quantize(BASIS_EXPONENT)
-            lot.qty = qty - want
-            lot.cost -= basis
-            q = want
+            basis, q = take_part(lot, want), want
             want -= want
         if want:  # more pieces follow: this one's share, rounded
             p = (q * unit_p).quantize(SPLIT_EXPONENT)
@@ -220,22 +217,24 @@ def sell_in_order(runner: Runner, op: Op, book: OrderedBook) -> None:
             acq = lot.acq_date
             anniv = anniversaries.get(acq) if acq is not None else None
             term = (
-                runner._term(acq, sold) if anniv is None else ("long" if sold > anniv else "short")
+                runner.term_of(acq, sold)
+                if anniv is None
+                else ("long" if sold > anniv else "short")
             )
         terms.add(term)
         name = lot.lot_id if lot.lot_id != "pool" else runner.pool_prefix + asset
         uses += (name, lot.acquired, q, basis, p, c, p - basis - c, term)
         basis_total += basis
     if want:  # missing history: the last piece, at zero basis
-        lot, q, basis = runner._shortfall(op, want)
+        lot, q, basis = runner.shortfall(op, want)
         term = "short" if has_term else "none"
         terms.add(term)
         uses += (lot.lot_id, None, q, basis, left_p, left_c, left_p - basis - left_c, term)
         basis_total += basis
     term = terms.pop() if len(terms) == 1 else "mixed"
     runner.add_disposal(op, term, basis_total + costs, start)
-    if runner._warn_from is not None and sold >= runner._warn_from:
-        runner._warn_universal(op)
+    if runner.warn_from is not None and sold >= runner.warn_from:
+        runner.warn_universal(op)
 
 
 def _sell_from_one_lot(runner: Runner, op: Op, book: OrderedBook) -> None:
@@ -248,18 +247,15 @@ def _sell_from_one_lot(runner: Runner, op: Op, book: OrderedBook) -> None:
         lot.qty = lot.cost = ZERO
         lots.pop() if book.from_right else lots.popleft()
     else:
-        basis = (lot.cost * want / qty).quantize(BASIS_EXPONENT)
-        lot.qty = qty - want
-        lot.cost -= basis
-        q = want
+        basis, q = take_part(lot, want), want
     term, acq = "none", lot.acq_date
     if runner.has_term:
-        anniv = runner._anniversaries.get(acq) if acq is not None else None
-        term = runner._term(acq, sold) if anniv is None else ("long" if sold > anniv else "short")
+        anniv = runner.anniversaries.get(acq) if acq is not None else None
+        term = runner.term_of(acq, sold) if anniv is None else ("long" if sold > anniv else "short")
     name = lot.lot_id if lot.lot_id != "pool" else runner.pool_prefix + op.asset
     uses = runner.uses
     start = len(uses)
     uses += (name, lot.acquired, q, basis, proceeds, costs, proceeds - basis - costs, term)
     runner.add_disposal(op, term, basis + costs, start)
-    if runner._warn_from is not None and sold >= runner._warn_from:
-        runner._warn_universal(op)
+    if runner.warn_from is not None and sold >= runner.warn_from:
+        runner.warn_universal(op)

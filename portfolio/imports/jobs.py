@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import KrakenConnection
@@ -149,8 +148,7 @@ def after_import(*, connection: KrakenConnection) -> Reconciliation:
     """What follows a successful sync follows an import: reconcile, then rebuild the books."""
     result = reconciliation_run(connection=connection)
     if settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        from reports.tasks import accounting_rebuild_task
+        from reports.rebuilds import rebuild_request  # reports depend on portfolio, not back
 
-        user_id = connection.user_id
-        transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+        rebuild_request(user=connection.user, reason=f"import into {connection.label}")
     return result

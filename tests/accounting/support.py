@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from portfolio.accounting import EngineResult, PriceSource, compute, scenario
+from portfolio.accounting import (
+    EngineResult,
+    EnteredBasis,
+    Jurisdiction,
+    PriceSource,
+    compute,
+    scenario,
+)
 
 AS_OF = datetime(2030, 1, 1, tzinfo=UTC)
 CENT = Decimal("0.01")
@@ -14,12 +21,14 @@ CENT = Decimal("0.01")
 def run(
     *lines: str,
     method: str = "fifo",
-    jurisdiction: str = "generic",
+    jurisdiction: str | Jurisdiction = "generic",
     base: str = "USD",
     per_wallet: bool = False,
     prices: PriceSource | None = None,
     as_of: datetime = AS_OF,
+    entered: dict[str, EnteredBasis] | None = None,
 ) -> EngineResult:
+    """``jurisdiction``: a code, or a ``Jurisdiction`` with its policies and zone replaced."""
     return compute(
         scenario(*lines),
         method=method,
@@ -28,6 +37,7 @@ def run(
         per_wallet=per_wallet,
         as_of=as_of,
         prices=prices,
+        entered_bases=entered,
     )
 
 

@@ -133,7 +133,7 @@ def test_de_network_fee_reduces_the_holding_without_a_disposal():
         prices=PRICES,
     )
     assert result.disposals == ()
-    assert [r.reason for r in result.removals] == ["fee", "withdrawal"]
+    assert [r.reason for r in result.removals] == ["withdrawal", "fee"]
     assert result.holdings() == {"BTC": Decimal("0.499")}
 
 
@@ -197,6 +197,9 @@ def test_unrealized_pnl_is_none_without_a_price_source():
     assert (result.pnl[0].unrealized, result.unrealized_total) == (None, None)
 
 
+NOTHING = {"proceeds": "0.00", "cost_basis": "0.00", "gain": "0.00", "count": 0, "sales": 0}
+
+
 def test_summary_has_exactly_the_report_shape():
     result = run(
         "buy 1 BTC @ 20000 USD on 2021-01-03",
@@ -214,14 +217,17 @@ def test_summary_has_exactly_the_report_shape():
             "cost_basis": "10000.00",
             "gain": "4990.00",
             "count": 1,
+            "sales": 1,
         },
-        "short_term": {"proceeds": "0.00", "cost_basis": "0.00", "gain": "0.00", "count": 0},
+        "short_term": NOTHING,
         "long_term": {
             "proceeds": "14990.00",
             "cost_basis": "10000.00",
             "gain": "4990.00",
             "count": 1,
+            "sales": 1,
         },
+        "fee_disposals": {"short_term": NOTHING, "long_term": NOTHING, "all": NOTHING},
         "income": {"total": "0.00", "count": 0},
         "fees": "10.00",
     }

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portfolio.accounting import Acquisition, Disposal, Leg, compute, order_events, sort_key
-from portfolio.accounting.books import Lot, OrderedBook, _cut
+from portfolio.accounting.books import Lot, OrderedBook, cut
 from portfolio.accounting.localdates import LocalDates
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
@@ -65,7 +65,7 @@ def _reference_take(lots: list[list[Decimal]], want: Decimal):
     for lot in book:
         if want <= 0:
             break
-        taken, basis = _cut(lot, want)
+        taken, basis = cut(lot, want)
         pieces.append((lot.lot_id, taken, basis))
         want -= taken
     return pieces, want, [(lot.qty, lot.cost) for lot in book]

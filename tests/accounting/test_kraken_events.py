@@ -18,6 +18,7 @@ from portfolio.accounting import (
     compute,
 )
 from portfolio.accounting.kraken_events import RULES, LedgerRow, economic_asset
+from portfolio.kraken.assets import base_asset, normalize_asset
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -116,10 +117,14 @@ def test_unknown_type_becomes_a_warning_not_a_silent_drop():
         ("XBT", ("BTC", "spot")),
         ("SOL03.S", ("SOL", "staking")),
         ("KSM.P", ("KSM", "staking")),
-        ("SPCXx.T", ("SPCXx.T", "spot")),
+        ("SPCXx.T", ("SPCXx", "tokenized")),
+        ("FLOWH.S", ("FLOW", "staking")),  # as the client's table names it (was FLOWH)
+        ("ADA.T", ("ADA", "tokenized")),  # was kept as "ADA.T"
+        ("XXBT.M", ("BTC", "earn")),
     ],
 )
 def test_suffixes_map_to_the_economic_asset_and_a_sub_wallet(code, expected):
+    assert expected[0] == base_asset(normalize_asset(code))  # one table: the client's
     assert economic_asset(code) == expected
 
 

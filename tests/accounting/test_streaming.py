@@ -132,9 +132,10 @@ def _two_passes(events, method, jurisdiction, per_wallet):
         planner.plan(engine.order_events(events, AS_OF))
         runner = Runner(jur, method, per_wallet, planner.ops)
         runner.run()
+        runner.value_of = planner.value
         sums = RunningTotals(jur.has_term)  # all records at once, not chunk by chunk
-        return engine._assemble(jur, method, "USD", per_wallet, AS_OF, valuer, planner, runner,
-                                sums)  # fmt: skip
+        run = engine._Run(jur, method, "USD", per_wallet, AS_OF, PRICES, None, {})
+        return engine._assemble(run, valuer, planner, runner, sums)
 
 
 def _general(events, method, jurisdiction, per_wallet):
@@ -205,42 +206,55 @@ def test_totals_added_chunk_by_chunk_equal_totals_added_at_the_end(raw, config, 
 
 
 def _reference_years(result):
-    """The record-by-record loop the run-wise totals replace (summary before ``totals``)."""
+    """The record-by-record loop the run-wise totals replace (summary before ``totals``).
+
+    ``count`` is lot pieces (one Form 8949 row each), ``sales`` disposal events; fee disposals
+    are summed apart too, by the term of each piece.
+    """
     jur = get_jurisdiction(result.jurisdiction)
     total, terms, inc, fee = {}, {"short": {}, "long": {}}, {}, {}
+    fees = {"short": {}, "long": {}, "all": {}}
 
-    def add(acc, year, proceeds, basis, gain, n):
-        row = acc.setdefault(year, [Decimal(0)] * 3 + [0, Decimal(0), Decimal(0)])
+    def add(acc, year, proceeds, basis, gain, n, sales=0):
+        row = acc.setdefault(year, [Decimal(0)] * 3 + [0, Decimal(0), Decimal(0), 0])
         row[0] += proceeds
         row[1] += basis
         row[2] += gain
         row[3] += n
+        row[6] += sales
         return row
+
+    def by_piece(accs, d):
+        seen = set()
+        for u in d.lots:
+            add(accs[u.term], d.tax_year, u.proceeds, u.basis + u.costs, u.gain, 1,
+                0 if u.term in seen else 1)  # fmt: skip
+            seen.add(u.term)
 
     with localcontext(engine.ENGINE_CONTEXT):
         for d in result.disposals:
-            row = add(total, d.tax_year, d.proceeds, d.basis, d.gain, 1)
+            row = add(total, d.tax_year, d.proceeds, d.basis, d.gain, len(d.lots), 1)
             if d.gain > 0:
                 row[4] += d.gain
             elif d.gain < 0:
                 row[5] -= d.gain
+            if d.reason == "fee":
+                add(fees["all"], d.tax_year, d.proceeds, d.basis, d.gain, len(d.lots), 1)
+                if d.term != "none":
+                    by_piece(fees, d)
             if not jur.has_term:
                 continue
             if not d.lots or d.term != "mixed":
-                add(terms[d.term], d.tax_year, d.proceeds, d.basis, d.gain, 1)
+                add(terms[d.term], d.tax_year, d.proceeds, d.basis, d.gain, len(d.lots), 1)
                 continue
-            seen = set()
-            for u in d.lots:
-                add(terms[u.term], d.tax_year, u.proceeds, u.basis + u.costs, u.gain,
-                    0 if u.term in seen else 1)  # fmt: skip
-                seen.add(u.term)
+            by_piece(terms, d)
         for i in result.income:
             if i.taxable:
                 add(inc, i.tax_year, i.value, 0, 0, 1)
         for f in result.fees:
             add(fee, f.tax_year, f.value, 0, 0, 1)
         years = sorted(set(total) | set(inc) | set(fee))
-        return {y: _year(jur, y, total, terms, inc, fee) for y in years}
+        return {y: _year(jur, y, total, terms, inc, fee, fees) for y in years}
 
 
 @settings(max_examples=150, deadline=None)

@@ -79,18 +79,21 @@ def test_us2_schedule_d_totals_for_2024():
         "cost_basis": "3670.00",
         "gain": "1655.00",
         "count": 2,
+        "sales": 2,
     }
     assert summary["long_term"] == {
         "proceeds": "1890.00",
         "cost_basis": "805.00",
         "gain": "1085.00",
         "count": 1,
+        "sales": 1,
     }
     assert summary["disposals"] == {
         "proceeds": "7215.00",
         "cost_basis": "4475.00",
         "gain": "2740.00",
-        "count": 2,
+        "count": 3,  # Form 8949 rows: one per lot piece
+        "sales": 2,
     }
 
 

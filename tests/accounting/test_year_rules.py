@@ -212,7 +212,7 @@ def test_us1_fifo_row_is_long_term_box_f_with_net_proceeds():
     )  # fmt: skip
 
 
-def test_us4_from_2025_rows_go_to_the_digital_asset_boxes_i_and_l_and_various_dates():
+def test_us4_from_2025_rows_go_to_the_digital_asset_boxes_i_and_l_one_row_per_lot():
     result = run(
         "income 2 M @ 50 USD on 2024-05-01 type staking",
         "buy 1 M @ 70 USD on 2025-03-01",
@@ -228,5 +228,9 @@ def test_us4_from_2025_rows_go_to_the_digital_asset_boxes_i_and_l_and_various_da
         "buy 1 M @ 70 USD on 2025-03-01", "buy 1 M @ 75 USD on 2025-03-02",
         "sell 2 M @ 80 USD on 2025-06-01", jurisdiction="us",
     )  # fmt: skip
-    [row] = form_8949_rows(two_lots, 2025)
-    assert (row["box"], row["date_acquired"], row["description"]) == ("I", "VARIOUS", "2 M")
+    rows = form_8949_rows(two_lots, 2025)  # a row per lot piece, each with its own date
+    assert [(r["box"], r["date_acquired"], r["description"], r["gain"]) for r in rows] == [
+        ("I", "03/01/2025", "1 M", "10.00"),
+        ("I", "03/02/2025", "1 M", "5.00"),
+    ]
+    assert summarise_tax_year(two_lots, 2025)["short_term"]["count"] == len(rows)

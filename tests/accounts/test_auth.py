@@ -136,6 +136,37 @@ def test_profile_saves_and_rejects_a_method_the_jurisdiction_forbids(client):
     ) == ("GBP", "uk", "uk", "Europe/London")
 
 
+def test_profile_policies_save_and_a_fee_split_outside_the_uk_is_refused(client):
+    user = UserFactory()
+    client.force_login(user)
+    us = {"base_currency": "USD", "jurisdiction": "us", "cost_basis_method": "fifo"}
+    bad = client.post(reverse("profile"), {**us, "time_zone": "UTC", "exchange_fee": "split"})
+    assert bad.status_code == 200
+    assert "Splitting a trade&#x27;s fee is a UK rule" in bad.content.decode()
+    assert Profile.objects.get(user=user).exchange_fee == ""
+    unknown = client.post(reverse("profile"), {**us, "time_zone": "UTC", "unknown_basis": "x"})
+    assert unknown.status_code == 200 and Profile.objects.get(user=user).unknown_basis == ""
+    good = client.post(
+        reverse("profile"),
+        {
+            "base_currency": "GBP",
+            "jurisdiction": "uk",
+            "cost_basis_method": "uk",
+            "time_zone": "Europe/London",
+            "unknown_basis": "market",
+            "network_fee": "carry",
+            "exchange_fee": "split",
+        },
+    )
+    assert good.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert (profile.unknown_basis, profile.network_fee, profile.exchange_fee) == (
+        "market",
+        "carry",
+        "split",
+    )
+
+
 def test_admin_site_covers_every_model():
     from django.apps import apps
     from django.contrib import admin

@@ -8,7 +8,7 @@ import pytest
 
 from portfolio.accounting import summarise_tax_year
 from reports import inputs
-from reports.models import AccountingRun, DisposalRow, LotRow, YearResult
+from reports.models import AccountingRun, DisposalRow, LotRow, UnknownBasisDepositRow, YearResult
 from reports.rebuilds import rebuild_request
 from reports.services import accounting_rebuild, compute_for, settings_for
 from reports.tasks import rebuild_job
@@ -46,11 +46,16 @@ def test_rebuild_stores_exactly_what_the_engine_computes(synced):
     )
     stored_years = {y.year: y.summary for y in YearResult.objects.filter(run=run)}
     assert stored_years == {year: summarise_tax_year(result, year) for year in result.years}
-    held = defaultdict(Decimal)
+    held, outside = defaultdict(Decimal), defaultdict(Decimal)
     for lot in LotRow.objects.filter(run=run):
-        held[lot.asset] += lot.quantity
+        (outside if lot.held_outside else held)[lot.asset] += lot.quantity
     assert dict(held) == {k: v for k, v in result.holdings().items() if v}
+    assert dict(outside) == {k: v for k, v in result.held_outside().items() if v}
     assert len(run.problems) == len(result.problems)
+    stored_unknown = UnknownBasisDepositRow.objects.filter(run=run)
+    assert sorted((u.event_id, u.quantity, u.gain) for u in stored_unknown) == sorted(
+        (u.event_id, u.quantity, u.gain.quantize(places)) for u in result.unknown_deposits
+    )
 
 
 def test_a_rebuild_with_nothing_new_keeps_the_stored_run(synced):
@@ -123,7 +128,8 @@ def test_us_accounts_are_kept_wallet_by_wallet_per_connection(simulator):
     sync(second)
     run = accounting_rebuild(user=user, as_of=AS_OF, daily_values=False)
     assert run.per_wallet is True
-    assert set(LotRow.objects.filter(run=run).values_list("wallet", flat=True)) <= {
+    on_kraken = LotRow.objects.filter(run=run, held_outside=False)
+    assert set(on_kraken.values_list("wallet", flat=True)) <= {
         f"kraken-{first.pk}",
         f"kraken-{second.pk}",
         "futures",

@@ -151,5 +151,6 @@ def test_a_user_without_history_gets_zeros_not_an_error():
         "cost_basis": "0.00",
         "gain": "0.00",
         "count": 0,
+        "sales": 0,
     }
     assert data["income"] == {"total": "0.00", "count": 0}

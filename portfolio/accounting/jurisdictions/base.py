@@ -2,7 +2,9 @@
 
 Rule implemented: nothing by itself; each field names a rule and the modules ``us``, ``uk``,
 ``de``, ``ca`` and ``generic`` fill it with their sources. Dates are taken in the jurisdiction's
-local time zone (``tz``); replace it with the user's zone via ``dataclasses.replace``.
+local time zone (``tz``); replace it with the user's zone via ``dataclasses.replace``, and the
+policy defaults (``network_fee``, ``unknown_basis``, ``exchange_fee``) with the user's choices the
+same way: the engine takes every tax date and policy from the ``Jurisdiction`` it is given.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 Term = Literal["short", "long", "none"]
 
@@ -40,8 +44,13 @@ class Jurisdiction:
     fee_reduces_proceeds: bool = True
     #: Cost of a unit received in a crypto-to-crypto exchange: value given (True) or value received.
     cost_from_value_given: bool = False
-    #: A network/withdrawal fee paid in crypto is a disposal at market value.
-    network_fee_is_disposal: bool = True
+    #: A network/withdrawal fee paid in crypto: a disposal at market value, or the units leave with
+    #: their basis (``policies.NetworkFee``; the default, with its source, in each module).
+    network_fee: NetworkFee = NetworkFee.DISPOSAL
+    #: Basis of deposited units beyond what is held outside Kraken (``policies.UnknownBasis``).
+    unknown_basis: UnknownBasis = UnknownBasis.ZERO
+    #: Fee of a crypto-to-crypto trade: all to the disposal, or split (``policies.ExchangeFee``).
+    exchange_fee: ExchangeFee = ExchangeFee.DISPOSAL
     #: Airdrops (unconditional) are income; otherwise acquired at zero cost.
     airdrop_is_income: bool = True
     #: Canadian superficial-loss rule (ITA s54).

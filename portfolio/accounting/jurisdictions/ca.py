@@ -14,6 +14,10 @@ Rules and sources (tax_rules.md section 4):
   window, B units held at its end); it is added to the ACB of the units still held.
 * No holding-period distinction; 1/2 inclusion rate (the 2/3 proposal was cancelled 21 Mar 2025).
 * Calendar tax year.
+* Policies (``policies``): a network fee paid in crypto is a disposition at fair market value
+  (CRA "Guide for cryptoasset users": using crypto to pay for a service is a disposition);
+  deposits of unknown basis get zero ACB (conservative: ITA s230 records); the whole trade fee is
+  an outlay of the disposition (ITA s40(1)(a)(i)).
 """
 
 from datetime import datetime
@@ -21,6 +25,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from portfolio.accounting.jurisdictions.base import Jurisdiction
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 INCLUSION_RATE = Decimal("0.5")
 
@@ -33,7 +38,9 @@ CA = Jurisdiction(
     has_term=False,
     fee_reduces_proceeds=True,
     cost_from_value_given=False,
-    network_fee_is_disposal=True,
+    network_fee=NetworkFee.DISPOSAL,
+    unknown_basis=UnknownBasis.ZERO,
+    exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=True,
     superficial_loss=True,
     extras={"inclusion_rate": lambda: INCLUSION_RATE},

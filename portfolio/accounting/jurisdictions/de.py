@@ -15,6 +15,10 @@ Rules and sources (tax_rules.md section 3):
   cost of the coins for a later par. 23 sale. Airdrops without consideration: not income, zero cost.
 * Network fees in crypto: treated as a reduction of the holding, not a taxable sale
   [UNCONFIRMED - the BMF letters were not checked for this point].
+* Policies (``policies``): network fees leave the holding with their basis, no disposal (see the
+  line above, unconfirmed); deposits of unknown basis get zero basis (Anschaffungskosten must be
+  shown by the taxpayer, par. 90 AO; conservative); the whole trade fee goes to the disposal
+  (Werbungskosten of the sale, par. 23 Abs. 3 Satz 1 EStG).
 """
 
 from datetime import datetime
@@ -22,6 +26,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from portfolio.accounting.jurisdictions.base import Jurisdiction
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 ZERO = Decimal(0)
 
@@ -51,7 +56,9 @@ DE = Jurisdiction(
     exempt_long_term=True,
     fee_reduces_proceeds=True,
     cost_from_value_given=False,
-    network_fee_is_disposal=False,
+    network_fee=NetworkFee.CARRY,
+    unknown_basis=UnknownBasis.ZERO,
+    exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=False,
     extras={"freigrenze": freigrenze, "taxable_private_sales": taxable_private_sales},
 )

@@ -4,6 +4,9 @@ Rules: the property view common to most systems (gain = proceeds - cost; fees re
 add to basis; crypto-to-crypto is a disposal at the value received; income at market value when
 received). Use it where no specific module exists; it is a computation aid, not tax advice.
 Sources: tax_rules.md sections 5 (method definitions) and 7 (implementation notes).
+Policies (``policies``): network fees in crypto are disposals at market value, unknown-basis
+deposits get zero basis, the whole trade fee goes to the disposal - the common, conservative
+readings (tax_rules.md 1.1 and 2.1).
 """
 
 from datetime import datetime

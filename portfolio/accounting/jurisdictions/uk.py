@@ -16,6 +16,12 @@ Rules and sources (tax_rules.md section 2):
 * Staking rewards are miscellaneous income at market value (CRYPTO21200); that value is their cost.
   Unconditional airdrops are not income (CRYPTO21250): acquired at zero cost.
 * Tax year 6 April to 5 April; annual exempt amount per year below (Finance Acts; tax_rules 2.1).
+* Policies (``policies``): a network fee paid in tokens is a disposal of those tokens at market
+  value (CRYPTO22280, TCGA s17(1)(b)); deposits of unknown basis get zero basis (no allowable cost
+  can be claimed without evidence, TCGA s38; conservative); the fee of a crypto-to-crypto trade
+  goes wholly to the disposal by default (CRYPTO22150 lists transaction fees as allowable costs of
+  the disposal), and the user may split it half to the acquisition (CRYPTO22150 also allows costs
+  incurred wholly and exclusively to acquire the new tokens; BittyTax's default).
 """
 
 from datetime import datetime
@@ -23,6 +29,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from portfolio.accounting.jurisdictions.base import Jurisdiction
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 #: Annual exempt amount for individuals, keyed by the calendar year the tax year starts in.
 ANNUAL_EXEMPT_AMOUNT: dict[int, Decimal] = {
@@ -55,7 +62,9 @@ UK = Jurisdiction(
     has_term=False,
     fee_reduces_proceeds=False,
     cost_from_value_given=True,
-    network_fee_is_disposal=True,
+    network_fee=NetworkFee.DISPOSAL,
+    unknown_basis=UnknownBasis.ZERO,
+    exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=False,
     extras={"annual_exempt_amount": annual_exempt_amount},
 )

@@ -16,12 +16,18 @@ Rules and sources (tax_rules.md section 1):
   Airdrops are income (Rev. Rul. 2019-24).
 * No wash-sale rule for crypto (IRC 1091 covers stock or securities only).
 * Form 8949 boxes: C/F (not on a 1099-B) through TY2024; I/L (not on a 1099-DA) from TY2025.
+* Policies (``policies``): a network fee paid in crypto is a disposal of the fee units at market
+  value (Treas. Reg. 1.1001-7(b)(1)(ii): digital assets used to pay a transaction cost are disposed
+  of); deposits of unknown basis get zero basis (basis must be substantiated by records, IRS VC FAQ
+  Q40; without them zero is the conservative choice); the whole fee of a
+  crypto-to-crypto trade goes to the disposal (final regs 1.1001-7(b)(2), tax_rules.md 1.1).
 """
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from portfolio.accounting.jurisdictions.base import Jurisdiction, Term
+from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 
 def form_8949_box(
@@ -50,7 +56,9 @@ US = Jurisdiction(
     has_term=True,
     fee_reduces_proceeds=True,
     cost_from_value_given=False,
-    network_fee_is_disposal=True,
+    network_fee=NetworkFee.DISPOSAL,
+    unknown_basis=UnknownBasis.ZERO,
+    exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=True,
     per_wallet_from=date(2025, 1, 1),
     extras={"form_8949_box": form_8949_box},
