@@ -14,6 +14,11 @@ from django.db import transaction
 
 from accounts import crypto
 from accounts.models import KrakenConnection, Profile, RateTier, key_fingerprint
+from portfolio.accounting.jurisdictions import (
+    DEFAULT_JURISDICTION,
+    default_time_zone,
+    get_jurisdiction,
+)
 
 User = get_user_model()
 
@@ -26,13 +31,29 @@ def user_create(*, username: str, password: str, email: str = "") -> AbstractBas
     validate_password(password, user=candidate)
     with transaction.atomic():
         user = User.objects.create_user(username=username, email=email, password=password)
-        Profile.objects.create(user=user)
+        profile_create(user=user)
     return user
+
+
+def profile_create(*, user: AbstractBaseUser, jurisdiction: str | None = None) -> Profile:
+    """A new profile: the jurisdiction's default method and time zone (from the registry)."""
+    rules = get_jurisdiction(jurisdiction or DEFAULT_JURISDICTION.code)
+    return Profile.objects.create(
+        user=user,
+        jurisdiction=rules.code,
+        cost_basis_method=rules.default_method,
+        time_zone=default_time_zone(rules),
+    )
 
 
 def profile_for(*, user: AbstractBaseUser) -> Profile:
     """The user's profile, created with defaults for users made elsewhere (admin, shell)."""
-    profile, _ = Profile.objects.get_or_create(user=user)
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        with transaction.atomic():
+            profile = Profile.objects.select_for_update().filter(user=user).first()
+            if profile is None:
+                profile = profile_create(user=user)
     return profile
 
 

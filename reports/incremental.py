@@ -10,11 +10,9 @@ That is the same as a full rebuild only when everything before the boundary is t
 rebuild resumes only if:
 
 * the previous successful run has the same user, scope and settings, and a checkpoint;
-* the method is FIFO, LIFO or average and the jurisdiction has no 30-day look-ahead (UK matching
-  and the Canadian superficial-loss rule look past the boundary). HIFO is excluded: the engine
-  seeded with a checkpoint orders a partly used lot by its remaining unit cost, which differs by
-  the 1e-12 rounding of the part taken from the unit cost a full run orders it by, so ties break
-  differently (reported, with a reproduction, to the engine's owner);
+* the jurisdiction's registry entry says a resume is valid for the method
+  (``Jurisdiction.resumable``: no 30-day look-ahead, a method whose checkpoint keeps what it
+  orders lots by);
 * no once-per-run warning depends on earlier events (the US universal-method warning is issued
   at the first disposal from 2025 only; rebuilds here are per wallet there, so it never is);
 * the ledger rows before the boundary are unchanged, and so are the classified events before it:
@@ -46,7 +44,6 @@ from portfolio.accounting import (
     OpenLot,
     PriceSource,
     compute,
-    get_jurisdiction,
     tax_year_period,
 )
 from reports import storage
@@ -63,8 +60,6 @@ if TYPE_CHECKING:
     from portfolio.accounting import ClassifiedEvents
     from reports.services import Settings
 
-RESUMABLE_METHODS = frozenset({"fifo", "lifo", "average"})
-LOOK_AHEAD_JURISDICTIONS = frozenset({"uk", "ca"})
 #: The checkpoint holds the lots after every event before the boundary, none at or after it.
 JUST_BEFORE = timedelta(microseconds=1)
 #: The engine's arithmetic (28 digits, half-even): realized gains are summed as it sums them.
@@ -74,13 +69,8 @@ _time = attrgetter("time")
 
 
 def resumable(settings: Settings) -> bool:
-    jur = get_jurisdiction(settings.jurisdiction)
-    return (
-        settings.method in RESUMABLE_METHODS
-        and jur.code not in LOOK_AHEAD_JURISDICTIONS
-        and not jur.superficial_loss
-        and (settings.per_wallet or jur.per_wallet_from is None)
-    )
+    """The registry decides (``Jurisdiction.resumable``)."""
+    return settings.rules.resumable(settings.method, settings.per_wallet)
 
 
 def engine(
@@ -94,7 +84,7 @@ def engine(
     return compute(
         events,
         method=settings.method,
-        jurisdiction=settings.jurisdiction,
+        jurisdiction=settings.rules,
         base_currency=settings.base_currency,
         per_wallet=settings.per_wallet,
         as_of=as_of,
@@ -108,17 +98,17 @@ def latest_year_start(events: Sequence[Event], settings: Settings, as_of: dateti
     last = bisect_right(events, as_of, key=_time)
     if not last:
         return None
-    jur = get_jurisdiction(settings.jurisdiction)
+    jur = settings.rules
     return tax_year_period(jur, jur.tax_year_of(jur.local_date(events[last - 1].time)))[0]
 
 
 def boundary_year(settings: Settings, boundary: datetime) -> int:
-    jur = get_jurisdiction(settings.jurisdiction)
+    jur = settings.rules
     return jur.tax_year_of(jur.local_date(boundary))
 
 
 def boundary_day(settings: Settings, boundary: datetime) -> date:
-    return get_jurisdiction(settings.jurisdiction).local_date(boundary)
+    return settings.rules.local_date(boundary)
 
 
 def rows_digest(rows: Sequence[LedgerRow]) -> str:
@@ -192,7 +182,7 @@ def opening(stored: RunCheckpoint, settings: Settings) -> Checkpoint:
     return Checkpoint(
         stored.boundary - JUST_BEFORE,
         settings.method,
-        get_jurisdiction(settings.jurisdiction).code,
+        settings.rules.code,
         settings.base_currency,
         settings.per_wallet,
         lots,

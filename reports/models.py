@@ -37,6 +37,9 @@ class AccountingRun(models.Model):
     method = models.CharField(max_length=8)
     base_currency = models.CharField(max_length=3)
     per_wallet = models.BooleanField(default=False)
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", help_text="the zone tax dates were taken in"
+    )
     as_of = models.DateTimeField()
     inputs_digest = models.CharField(max_length=64, help_text="what the run was computed from")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)

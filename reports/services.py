@@ -28,6 +28,7 @@ from portfolio.accounting import (
     classify_ledger,
     portfolio_value_by_day,
 )
+from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
 from reports import incremental, inputs, storage
 from reports.models import AccountingRun
 
@@ -38,19 +39,37 @@ class Settings:
     method: str
     base_currency: str
     per_wallet: bool
+    time_zone: str = ""
+
+    @property
+    def rules(self) -> Jurisdiction:
+        """The jurisdiction's rules with tax dates in the user's zone."""
+        return get_jurisdiction(self.jurisdiction).with_time_zone(self.time_zone)
 
 
-def settings_for(*, user, jurisdiction: str | None = None, method: str | None = None) -> Settings:
-    """The user's profile settings, with optional overrides (the tax_report command's flags)."""
+def settings_for(
+    *,
+    user,
+    jurisdiction: str | None = None,
+    method: str | None = None,
+    time_zone: str | None = None,
+) -> Settings:
+    """The user's profile settings, with optional overrides (the tax_report command's flags).
+
+    Everything about the jurisdiction comes from the engine's registry: a method it does not
+    allow (the profile's, under another jurisdiction's flag) gives way to its default, and its
+    wallet rule decides whether each Kraken account keeps its own books.
+    """
     profile = profile_for(user=user)
-    jurisdiction = jurisdiction or profile.jurisdiction
-    # The US requires wallet-by-wallet identification from 2025 (each Kraken account is a
-    # wallet); the UK and Canada pool across accounts by law; elsewhere one universal pool.
+    rules = get_jurisdiction(jurisdiction or profile.jurisdiction)
+    if method is not None and not rules.allows(method):
+        raise ValueError(f"{rules.label or rules.name} does not allow the method {method!r}")
     return Settings(
-        jurisdiction=jurisdiction,
-        method=method or profile.cost_basis_method,
+        jurisdiction=rules.code,
+        method=rules.method_or_default(method or profile.cost_basis_method),
         base_currency=profile.base_currency,
-        per_wallet=jurisdiction == "us",
+        per_wallet=rules.wallet_by_wallet,
+        time_zone=time_zone or profile.time_zone or str(rules.tz),
     )
 
 
@@ -108,6 +127,7 @@ def accounting_rebuild(
         method=settings.method,
         base_currency=settings.base_currency,
         per_wallet=settings.per_wallet,
+        time_zone=settings.time_zone,
         as_of=as_of,
         inputs_digest=digest,
     )
@@ -184,6 +204,7 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
             jurisdiction=settings.jurisdiction,
             method=settings.method,
             base_currency=settings.base_currency,
+            time_zone=settings.time_zone,
             state=AccountingRun.State.SUCCEEDED,
         )
         .order_by("-started_at")
@@ -202,7 +223,7 @@ def _daily(classified, settings: Settings, prices, as_of: datetime, start: date 
         prices=prices,
         start=start,
         end=end,
-        jurisdiction=settings.jurisdiction,
+        jurisdiction=settings.rules,
     )
 
 
