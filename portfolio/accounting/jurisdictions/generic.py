@@ -18,8 +18,8 @@ GENERIC = Jurisdiction(
     default_method="fifo",
     allowed_methods=frozenset({"fifo", "lifo", "hifo", "average", "uk"}),
     label="Generic (no local rules)",
-    margin_rule="Realized PnL less fees counts in the year the position closes (a computation aid).",
-    futures_rule="Realized PnL and funding less fees count in the year booked (a computation aid).",
+    margin_rule="Realized PnL less fees counts in the year the position closes (computation aid).",
+    futures_rule="Realized PnL and funding less fees count in the year booked (computation aid).",
 )
 
 
