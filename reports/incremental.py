@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
@@ -352,6 +352,7 @@ def store(
     settings: Settings,
     days,
     days_from: date | None,
+    also: Callable[[], None] | None = None,
 ) -> None:
     """Copy the previous run's rows before the boundary and add the recomputed ones, atomically."""
     year, source = boundary_year(settings, point.boundary), point.previous.pk
@@ -366,6 +367,8 @@ def store(
         storage.insert_results(run, resumed.result)
         storage.insert_days(run, days)
         storage.store_checkpoint(run, resumed.checkpoint)
+        if also is not None:  # the run's other rows, in the same transaction
+            also()
         storage.finish(
             run,
             classified,

@@ -177,3 +177,69 @@ class RunCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.boundary:%Y-%m-%d}"
+
+
+class MarginRow(models.Model):
+    """A closed margin position (``portfolio.accounting.margin``): never a disposal."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="margin_rows")
+    position = models.CharField(max_length=64)
+    pair = models.CharField(max_length=32, blank=True, default="")
+    side = models.CharField(max_length=8, blank=True, default="")
+    opened = models.DateTimeField(null=True, blank=True)
+    closed = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    volume = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=16)
+    pnl = models.DecimalField(**AMOUNT, help_text="Kraken's net, in the position's currency")
+    trade_fees = models.DecimalField(**AMOUNT)
+    rollover_fees = models.DecimalField(**AMOUNT)
+    settlement_fees = models.DecimalField(**AMOUNT)
+    pnl_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    fees_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    source = models.TextField(blank=True, default="")
+    ledger_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["closed", "position"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="margin_run_year")]
+
+    def __str__(self) -> str:
+        return f"{self.closed:%Y-%m-%d} {self.side} {self.volume} {self.pair}"
+
+    @property
+    def net_value(self):
+        return self.pnl_value - self.fees_value
+
+
+class FuturesRow(models.Model):
+    """PnL, funding and fee booked by one futures account-log wallet row."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="futures_rows")
+    connection = models.ForeignKey(
+        "accounts.KrakenConnection", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    log_id = models.BigIntegerField()
+    time = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    contract = models.CharField(max_length=64, blank=True, default="")
+    currency = models.CharField(max_length=16)
+    info = models.CharField(max_length=64, blank=True, default="")
+    realized_pnl = models.DecimalField(**AMOUNT)
+    funding = models.DecimalField(**AMOUNT)
+    fee = models.DecimalField(**AMOUNT)
+    pnl_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    funding_value = models.DecimalField(**AMOUNT)
+    fee_value = models.DecimalField(**AMOUNT)
+    source = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["time", "log_id"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="futures_run_year")]
+
+    def __str__(self) -> str:
+        return f"#{self.log_id} {self.contract} {self.realized_pnl}"
+
+    @property
+    def net_value(self):
+        return self.pnl_value + self.funding_value - self.fee_value

@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
-from reports.models import AccountingRun, DailyValue, DisposalRow, IncomeRow, YearResult
+from reports.models import (
+    AccountingRun,
+    DailyValue,
+    DisposalRow,
+    FuturesRow,
+    IncomeRow,
+    MarginRow,
+    YearResult,
+)
 
 ZERO = Decimal(0)
 
@@ -107,3 +115,33 @@ def disposals_for(*, run: AccountingRun, year: int) -> QuerySet[DisposalRow]:
 
 def income_for(*, run: AccountingRun, year: int) -> QuerySet[IncomeRow]:
     return IncomeRow.objects.filter(run=run, tax_year=year).order_by("time", "event_id")
+
+
+def margin_for(*, run: AccountingRun, year: int) -> QuerySet[MarginRow]:
+    return MarginRow.objects.filter(run=run, tax_year=year).order_by("closed", "position")
+
+
+@dataclass(frozen=True)
+class ContractYear:
+    contract: str
+    realized_pnl: Decimal
+    funding: Decimal
+    fees: Decimal
+    count: int
+
+    @property
+    def net(self) -> Decimal:
+        return self.realized_pnl + self.funding - self.fees
+
+
+def futures_by_contract(*, run: AccountingRun, year: int) -> list[ContractYear]:
+    """The year's futures entries summed per contract, in the run's base currency."""
+    rows = (
+        FuturesRow.objects.filter(run=run, tax_year=year)
+        .values("contract")
+        .annotate(
+            pnl=Sum("pnl_value"), funding=Sum("funding_value"), fees=Sum("fee_value"), n=Count("id")
+        )
+        .order_by("contract")
+    )
+    return [ContractYear(r["contract"], r["pnl"], r["funding"], r["fees"], r["n"]) for r in rows]

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +28,10 @@ from portfolio.accounting import (
     PriceSource,
     classify_ledger,
     portfolio_value_by_day,
+    summarise_tax_year,
 )
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
-from reports import incremental, inputs, storage
+from reports import derivatives, incremental, inputs, storage
 from reports.models import AccountingRun
 
 
@@ -73,8 +75,9 @@ def settings_for(
     )
 
 
-def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime) -> str:
+def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime, more: str = "") -> str:
     sha = hashlib.sha256(repr(settings).encode())
+    sha.update(more.encode())
     sha.update(as_of.date().isoformat().encode())
     for row in rows:
         sha.update(
@@ -114,7 +117,9 @@ def accounting_rebuild(
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
-    digest = _digest(rows, settings, as_of)
+    digest = _digest(
+        rows, settings, as_of, derivatives.inputs_digest(user=user, connection=connection)
+    )
     latest = _latest(user=user, connection=connection, settings=settings)
     if latest is not None and latest.inputs_digest == digest and not force:
         return latest
@@ -137,7 +142,11 @@ def accounting_rebuild(
             if daily_values and rows
             else None
         )
-        inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices)
+        books = derivatives.derivatives_for(
+            user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
+            prices=prices,
+        )  # fmt: skip
+        inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices, books)
         point = None
         if not force:
             point = incremental.resume_point(
@@ -170,6 +179,7 @@ class _Inputs:
     as_of: datetime
     prices: PriceSource | None
     chart_prices: PriceSource | None
+    books: derivatives.Derivatives
 
 
 def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
@@ -180,8 +190,9 @@ def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
     )
     days = _daily(i.classified, i.settings, i.chart_prices, i.as_of)
     _store(
-        run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more
-    )
+        run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more,
+        books=i.books,
+    )  # fmt: skip
 
 
 def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs) -> None:
@@ -192,8 +203,13 @@ def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs
     days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
     days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
     incremental.store(
-        run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from
-    )
+        run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from,
+        also=partial(_store_books, run, i.books, resumed.result),
+    )  # fmt: skip
+
+
+def _store_books(run: AccountingRun, books: derivatives.Derivatives, result) -> None:
+    derivatives.store(run, books, empty_summary=partial(summarise_tax_year, result))
 
 
 def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
@@ -235,12 +251,14 @@ def _store(
     *,
     checkpoint: dict | None = None,
     computed_events: int | None = None,
+    books: derivatives.Derivatives,
 ) -> None:
     """Store a full computation and the checkpoint a later run may resume from, atomically."""
     with transaction.atomic():
         storage.insert_results(run, result)
         storage.insert_days(run, days)
         storage.store_checkpoint(run, checkpoint)
+        _store_books(run, books, result)
         storage.finish(
             run,
             classified,

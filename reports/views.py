@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import profile_for
+from portfolio.accounting.jurisdictions import get_jurisdiction
 from reports import selectors
 from reports.tasks import accounting_rebuild_task
 
@@ -24,6 +25,9 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
         "year": selectors.year_for(run=run, year=year),
         "disposals": selectors.disposals_for(run=run, year=year),
         "income": selectors.income_for(run=run, year=year),
+        "margin": selectors.margin_for(run=run, year=year),
+        "futures": selectors.futures_by_contract(run=run, year=year),
+        "rules": get_jurisdiction(run.jurisdiction),
     }
     return render(request, "reports/tax_year.html", context)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import KrakenConnection
 from portfolio.accounting import summarise_tax_year
 from portfolio.accounting.jurisdictions import JURISDICTIONS, METHOD_LABELS
-from reports import inputs
+from reports import derivatives, inputs
 from reports.services import compute_for, settings_for
 
 
@@ -59,7 +59,14 @@ class Command(BaseCommand):
         )
         prices = inputs.price_source(user=user, connection=connection) if rows else None
         _classified, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
-        text = json.dumps(summarise_tax_year(result, o["year"]), indent=2)
+        books = derivatives.derivatives_for(
+            user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
+            prices=prices,
+        )  # fmt: skip
+        summary = derivatives.with_blocks(
+            summarise_tax_year(result, o["year"]), books, o["year"], settings.base_currency
+        )
+        text = json.dumps(summary, indent=2)
         if o["output"]:
             try:
                 with open(o["output"], "w") as handle:
