@@ -12,6 +12,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from portfolio.accounting import PriceSource
+from portfolio.accounting.cash import (
+    CashMove,
+    cash_holdings,
+    futures_cash_moves,
+    ledger_cash_moves,
+)
 from portfolio.accounting.futures import (
     FuturesTotals,
     ValuedFutures,
@@ -41,6 +47,7 @@ class Derivatives:
     margin: tuple[ValuedMargin, ...]
     futures: tuple[tuple[int, ValuedFutures], ...]  # (connection id, entry)
     problems: tuple[Problem, ...]
+    cash_moves: tuple[CashMove, ...] = ()
 
     def margin_years(self) -> dict[int, MarginTotals]:
         return margin_by_year(self.margin)
@@ -64,12 +71,14 @@ def derivatives_for(
     records = [r for r in margin_positions(rows, trades) if r.closed <= as_of]
     margin, problems = value_margin(records, jurisdiction=jur, base_currency=base, prices=prices)
     futures: list[tuple[int, ValuedFutures]] = []
+    cash = ledger_cash_moves(rows)
     for connection_id, log in inputs.futures_log(user=user, connection=connection).items():
+        cash += futures_cash_moves(log)
         entries = [r for r in futures_records(log) if r.time <= as_of]
         valued, more = value_futures(entries, jurisdiction=jur, base_currency=base, prices=prices)
         futures += [(connection_id, v) for v in valued]
         problems += more
-    return Derivatives(margin, tuple(futures), problems)
+    return Derivatives(margin, tuple(futures), problems, tuple(cash))
 
 
 def inputs_digest(*, user, connection) -> str:
@@ -109,7 +118,7 @@ def with_blocks(summary: dict, d: Derivatives, year: int, currency: str) -> dict
     }
 
 
-def store(run: AccountingRun, d: Derivatives, *, empty_summary) -> None:
+def store(run: AccountingRun, d: Derivatives, *, empty_summary, prices: PriceSource | None) -> None:
     """The rows of ``d`` for ``run``; every tax year's summary gains its two blocks.
 
     ``empty_summary(year)`` is the summary of a year with no disposals or income (a year with
@@ -129,6 +138,23 @@ def store(run: AccountingRun, d: Derivatives, *, empty_summary) -> None:
     for year, result in stored.items():
         result.summary = with_blocks(result.summary, d, year, cur)
         result.save()
+    AccountingRun.objects.filter(pk=run.pk).update(cash=cash_json(d, run, prices))
+
+
+def cash_json(d: Derivatives, run: AccountingRun, prices: PriceSource | None) -> list[dict]:
+    holdings = cash_holdings(
+        d.cash_moves, base_currency=run.base_currency, prices=prices, at=run.as_of
+    )
+    return [
+        {
+            "asset": h.asset,
+            "wallet": h.wallet,
+            "quantity": str(h.quantity),
+            "value": None if h.value is None else str(h.value),
+            "source": h.source,
+        }
+        for h in holdings
+    ]
 
 
 MARGIN_FIELDS = (

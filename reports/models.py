@@ -48,6 +48,9 @@ class AccountingRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     pnl = models.JSONField(default=dict, blank=True)
+    cash = models.JSONField(
+        default=list, blank=True, help_text="fiat balances at as_of, valued (cash.CashHolding)"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
     based_on = models.ForeignKey(
         "self",

@@ -41,6 +41,29 @@ class Holding:
     unrealized: Decimal | None
     realized: Decimal
     price_source: str
+    wallet: str = ""
+    is_cash: bool = False
+
+
+def _cash(run: AccountingRun) -> list[Holding]:
+    """Fiat balances as holdings: their basis is their value (no currency gains are tracked)."""
+    out = []
+    for row in run.cash:
+        value = _d(row["value"])
+        out.append(
+            Holding(
+                asset=row["asset"],
+                quantity=Decimal(row["quantity"]),
+                cost_basis=value if value is not None else ZERO,
+                market_value=value,
+                unrealized=None if value is None else ZERO,
+                realized=ZERO,
+                price_source=row["source"],
+                wallet=row["wallet"],
+                is_cash=True,
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -72,7 +95,7 @@ def overview_for(*, run: AccountingRun) -> Overview:
         )
         for asset, row in sorted(run.pnl.items())
     ]
-    held = [h for h in holdings if h.quantity != 0]
+    held = [h for h in holdings if h.quantity != 0] + _cash(run)
     values = [h.market_value for h in held]
     market = None if any(v is None for v in values) else sum(values, ZERO)  # type: ignore[arg-type]
     unrealized = [h.unrealized for h in held]

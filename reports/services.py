@@ -188,10 +188,10 @@ def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
     checkpoint, more = incremental.full_checkpoint(
         rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of)
+    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, cash=i.books.cash_moves)
     _store(
         run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more,
-        books=i.books,
+        books=i.books, prices=i.prices,
     )  # fmt: skip
 
 
@@ -201,15 +201,18 @@ def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs
         point, rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
     days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
+    days = _daily(
+        i.classified, i.settings, i.chart_prices, i.as_of, start=days_from, cash=i.books.cash_moves
+    )
     incremental.store(
         run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from,
-        also=partial(_store_books, run, i.books, resumed.result),
+        also=partial(_store_books, run, i.books, resumed.result, i.prices),
     )  # fmt: skip
 
 
-def _store_books(run: AccountingRun, books: derivatives.Derivatives, result) -> None:
-    derivatives.store(run, books, empty_summary=partial(summarise_tax_year, result))
+def _store_books(run: AccountingRun, books: derivatives.Derivatives, result, prices) -> None:
+    empty = partial(summarise_tax_year, result)
+    derivatives.store(run, books, empty_summary=empty, prices=prices)
 
 
 def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
@@ -228,7 +231,14 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
     )
 
 
-def _daily(classified, settings: Settings, prices, as_of: datetime, start: date | None = None):
+def _daily(
+    classified,
+    settings: Settings,
+    prices,
+    as_of: datetime,
+    start: date | None = None,
+    cash=(),
+):
     if prices is None or not classified.events:
         return ()
     start = start or min(event.time for event in classified.events).date()
@@ -240,6 +250,7 @@ def _daily(classified, settings: Settings, prices, as_of: datetime, start: date 
         start=start,
         end=end,
         jurisdiction=settings.rules,
+        cash=cash,
     )
 
 
@@ -252,13 +263,14 @@ def _store(
     checkpoint: dict | None = None,
     computed_events: int | None = None,
     books: derivatives.Derivatives,
+    prices: PriceSource | None,
 ) -> None:
     """Store a full computation and the checkpoint a later run may resume from, atomically."""
     with transaction.atomic():
         storage.insert_results(run, result)
         storage.insert_days(run, days)
         storage.store_checkpoint(run, checkpoint)
-        _store_books(run, books, result)
+        _store_books(run, books, result, prices)
         storage.finish(
             run,
             classified,

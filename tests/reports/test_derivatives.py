@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portfolio.models import FuturesLogEntry, LedgerEntry
 from reports.models import DisposalRow, FuturesRow, MarginRow, YearResult
+from reports.selectors import overview_for
 from reports.services import accounting_rebuild
 from tests.factories import PASSWORD
 from tests.simulated import connect, sync
@@ -66,3 +67,23 @@ def test_tax_report_json_has_the_years_futures_block(synced):
         .exclude(info="cross-exchange transfer")
         .count()
     )
+
+
+def test_cash_is_in_the_holdings_and_the_portfolio_value(synced, client):
+    user = synced.user
+    run = accounting_rebuild(user=user, daily_values=False)
+    usd = LedgerEntry.objects.filter(connection=synced, asset="USD")
+    spot = usd.aggregate(a=Sum("amount"), f=Sum("fee"))
+    futures = FuturesLogEntry.objects.filter(connection=synced, asset="USD")
+    futures_usd = sum((e.new_balance - e.old_balance for e in futures), Decimal(0))
+    cash = {(c["asset"], c["wallet"]): Decimal(c["quantity"]) for c in run.cash}
+    assert cash[("USD", "spot")] == spot["a"] - spot["f"]
+    assert cash[("USD", "futures")] == futures_usd
+    overview = overview_for(run=run)
+    in_holdings = [h for h in overview.holdings if h.is_cash]
+    assert {(h.asset, h.wallet) for h in in_holdings} == set(cash)
+    assert overview.market_value == sum((h.market_value for h in overview.holdings), Decimal(0))
+    crypto = sum((h.market_value for h in overview.holdings if not h.is_cash), Decimal(0))
+    assert overview.market_value - crypto >= cash[("USD", "spot")] + cash[("USD", "futures")]
+    client.login(username=user.username, password=PASSWORD)
+    assert "futures wallet" in client.get(reverse("dashboard")).content.decode()
