@@ -21,6 +21,32 @@ from reports.models import (
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True)
+class CurrentRun:
+    """The figures a page may show: ``run`` is computed with the settings the page labels."""
+
+    run: AccountingRun | None
+    latest: AccountingRun | None
+    pending: bool  # the latest run was made with other settings: a rebuild is pending
+    wanted: str  # the settings the page labels, for the pending notice
+
+
+def run_settings(run: AccountingRun) -> tuple[str, str, str, str]:
+    return (run.jurisdiction, run.method, run.base_currency, run.time_zone)
+
+
+def current_run_for(*, user, settings) -> CurrentRun:
+    """The latest run if it was made with ``settings`` (the profile's, ``settings_for``)."""
+    latest = latest_run_for(user=user)
+    wanted = (settings.jurisdiction, settings.method, settings.base_currency, settings.time_zone)
+    label = " · ".join(wanted)
+    if latest is None:
+        return CurrentRun(None, None, False, label)
+    if run_settings(latest) != wanted:
+        return CurrentRun(None, latest, True, label)
+    return CurrentRun(latest, latest, False, label)
+
+
 def latest_run_for(*, user, connection=None) -> AccountingRun | None:
     """The newest successful run for the user's current settings scope (all connections)."""
     return (

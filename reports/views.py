@@ -10,14 +10,21 @@ from django.views.decorators.http import require_POST
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
 from reports import selectors
+from reports.services import settings_for
 from reports.tasks import accounting_rebuild_task
 
 
 @login_required
 def tax_year(request: HttpRequest, year: int) -> HttpResponse:
-    run = selectors.latest_run_for(user=request.user)
+    current = selectors.current_run_for(user=request.user, settings=settings_for(user=request.user))
+    run = current.run
     if run is None:
-        messages.info(request, "No accounts yet: sync a connection first.")
+        if current.pending:
+            messages.info(
+                request, f"A rebuild for your new settings ({current.wanted}) is pending."
+            )
+        else:
+            messages.info(request, "No accounts yet: sync a connection first.")
         return redirect("dashboard")
     context = {
         "run": run,
