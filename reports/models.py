@@ -68,6 +68,11 @@ class AccountingRun(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="last time a rebuild found this run right for its settings (or finished it)",
+    )
 
     class Meta:
         ordering = ["-started_at"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from reports.models import (
@@ -48,12 +48,12 @@ def current_run_for(*, user, settings) -> CurrentRun:
 
 
 def latest_run_for(*, user, connection=None) -> AccountingRun | None:
-    """The newest successful run for the user's current settings scope (all connections)."""
+    """The newest successful run (all connections): the one a rebuild last made or confirmed."""
     return (
         AccountingRun.objects.filter(
             user=user, connection=connection, state=AccountingRun.State.SUCCEEDED
         )
-        .order_by("-finished_at", "-pk")
+        .order_by(F("confirmed_at").desc(nulls_last=True), "-finished_at", "-pk")
         .first()
     )
 

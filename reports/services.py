@@ -122,6 +122,9 @@ def accounting_rebuild(
     )
     latest = _latest(user=user, connection=connection, settings=settings)
     if latest is not None and latest.inputs_digest == digest and not force:
+        # still right: it is again the run that pages show (the settings may have changed back)
+        AccountingRun.objects.filter(pk=latest.pk).update(confirmed_at=timezone.now())
+        latest.refresh_from_db()
         return latest
     if prices is None:
         prices = inputs.price_source(user=user, connection=connection)

@@ -43,3 +43,8 @@ def test_after_a_currency_change_the_old_figures_never_show_under_the_new_label(
     page = client.get(reverse("dashboard")).content.decode()
     assert f"{gbp_value} GBP" in page and "pending" not in page
     assert client.get(reverse("tax_year", args=[year])).status_code == 200
+
+    Profile.objects.filter(user=user).update(base_currency="USD")
+    assert accounting_rebuild(user=user, daily_values=False).pk == usd_run.pk  # unchanged inputs
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"{usd_value} USD" in page and "pending" not in page and gbp_value not in page
