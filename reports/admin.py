@@ -4,8 +4,10 @@ from reports.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,
+    FuturesRow,
     IncomeRow,
     LotRow,
+    MarginRow,
     RunCheckpoint,
     YearResult,
 )
@@ -58,3 +60,15 @@ class DailyValueAdmin(admin.ModelAdmin):
 @admin.register(RunCheckpoint)
 class RunCheckpointAdmin(admin.ModelAdmin):
     list_display = ("run", "boundary")
+
+
+@admin.register(MarginRow)
+class MarginRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "closed", "pair", "side", "volume", "pnl", "currency", "tax_year")
+    list_filter = ("tax_year", "pair")
+
+
+@admin.register(FuturesRow)
+class FuturesRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "time", "contract", "realized_pnl", "funding", "fee", "tax_year")
+    list_filter = ("tax_year", "contract")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
+from portfolio.accounting.futures import FuturesTotals
 from reports.models import (
     AccountingRun,
     DailyValue,
@@ -170,20 +171,7 @@ def margin_for(*, run: AccountingRun, year: int) -> QuerySet[MarginRow]:
     return MarginRow.objects.filter(run=run, tax_year=year).order_by("closed", "position")
 
 
-@dataclass(frozen=True)
-class ContractYear:
-    contract: str
-    realized_pnl: Decimal
-    funding: Decimal
-    fees: Decimal
-    count: int
-
-    @property
-    def net(self) -> Decimal:
-        return self.realized_pnl + self.funding - self.fees
-
-
-def futures_by_contract(*, run: AccountingRun, year: int) -> list[ContractYear]:
+def futures_by_contract(*, run: AccountingRun, year: int) -> list[tuple[str, FuturesTotals]]:
     """The year's futures entries summed per contract, in the run's base currency."""
     rows = (
         FuturesRow.objects.filter(run=run, tax_year=year)
@@ -193,4 +181,4 @@ def futures_by_contract(*, run: AccountingRun, year: int) -> list[ContractYear]:
         )
         .order_by("contract")
     )
-    return [ContractYear(r["contract"], r["pnl"], r["funding"], r["fees"], r["n"]) for r in rows]
+    return [(r["contract"], FuturesTotals(r["pnl"], r["funding"], r["fees"], r["n"])) for r in rows]
