@@ -105,8 +105,8 @@ def margin_positions(
         if trade.postxid:
             positions.setdefault(trade.postxid, _Position()).trades.append(trade)
     for row in margin_rows:
-        trade = by_txid.get(row.refid)
-        name = trade.postxid if trade is not None and trade.postxid else row.refid
+        behind = by_txid.get(row.refid)
+        name = behind.postxid if behind is not None and behind.postxid else row.refid
         positions.setdefault(name, _Position()).rows.append(row)
     records = [_record(name, p) for name, p in positions.items() if p.rows]
     closed = [r for r in records if r is not None]
