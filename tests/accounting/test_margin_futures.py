@@ -225,3 +225,30 @@ def test_transfers_move_wallet_balances_and_are_never_records():
         ("flex", "USD"): D("5118.05"),
     }
     assert all(r.info != "admin transfer" for r in futures_records(futures_log()))
+
+
+def test_transfers_between_spot_and_futures_are_never_income_or_disposals():
+    def transfer(lid, when, subtype, asset, amount) -> LedgerRow:
+        return LedgerRow(lid, lid, when, "transfer", subtype, "currency", asset, D(amount), D(0),
+                         D(0))  # fmt: skip
+
+    bought = [
+        row("LB1", "TB", T0, "trade", "BTC", "0.5"),
+        row("LB2", "TB", T0, "trade", "USD", "-10000"),
+    ]
+    later = T0.replace(day=5)
+    rows = [
+        *bought,
+        transfer("LT1", later, "spottofutures", "BTC", "-0.5"),
+        transfer("LT2", later, "spottofutures", "USD", "-2000"),
+        transfer("LT3", later.replace(day=9), "spotfromfutures", "BTC", "0.5"),
+    ]
+    result = compute(
+        classify_ledger(rows).events,
+        method="fifo",
+        jurisdiction="us",
+        base_currency="USD",
+        as_of=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    assert (result.disposals, result.income) == ((), ())
+    assert [(lot.quantity, lot.cost_basis) for lot in result.open_lots] == [(D("0.5"), D("10000"))]
