@@ -35,25 +35,23 @@ def user_create(*, username: str, password: str, email: str = "") -> AbstractBas
     return user
 
 
-def profile_create(*, user: AbstractBaseUser, jurisdiction: str | None = None) -> Profile:
-    """A new profile: the jurisdiction's default method and time zone (from the registry)."""
+def profile_defaults(jurisdiction: str | None = None) -> dict[str, str]:
+    """A new profile's settings: the jurisdiction's default method and time zone (registry)."""
     rules = get_jurisdiction(jurisdiction or DEFAULT_JURISDICTION.code)
-    return Profile.objects.create(
-        user=user,
-        jurisdiction=rules.code,
-        cost_basis_method=rules.default_method,
-        time_zone=default_time_zone(rules),
-    )
+    return {
+        "jurisdiction": rules.code,
+        "cost_basis_method": rules.default_method,
+        "time_zone": default_time_zone(rules),
+    }
+
+
+def profile_create(*, user: AbstractBaseUser, jurisdiction: str | None = None) -> Profile:
+    return Profile.objects.create(user=user, **profile_defaults(jurisdiction))
 
 
 def profile_for(*, user: AbstractBaseUser) -> Profile:
     """The user's profile, created with defaults for users made elsewhere (admin, shell)."""
-    profile = Profile.objects.filter(user=user).first()
-    if profile is None:
-        with transaction.atomic():
-            profile = Profile.objects.select_for_update().filter(user=user).first()
-            if profile is None:
-                profile = profile_create(user=user)
+    profile, _ = Profile.objects.get_or_create(user=user, defaults=profile_defaults())
     return profile
 
 
