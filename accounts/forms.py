@@ -3,13 +3,8 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from accounts.models import (
-    METHODS_BY_JURISDICTION,
-    CostBasisMethod,
-    Jurisdiction,
-    Profile,
-    RateTier,
-)
+from accounts.models import Profile, RateTier
+from portfolio.accounting.jurisdictions import METHOD_LABELS, get_jurisdiction
 from portfolio.accounting.policies import ExchangeFee
 
 
@@ -37,22 +32,21 @@ class ProfileForm(forms.ModelForm):
         cleaned = super().clean()
         jurisdiction = cleaned.get("jurisdiction")
         method = cleaned.get("cost_basis_method")
-        allowed = METHODS_BY_JURISDICTION.get(jurisdiction, ())
-        if jurisdiction and method and method not in allowed:
-            names = ", ".join(CostBasisMethod(m).label for m in allowed)
-            self.add_error(
-                "cost_basis_method",
-                f"{Jurisdiction(jurisdiction).label} requires: {names}.",
-            )
-        if (
-            cleaned.get("exchange_fee") == ExchangeFee.SPLIT.value
-            and jurisdiction
-            and jurisdiction != Jurisdiction.UK
+        if jurisdiction and method:
+            rules = get_jurisdiction(jurisdiction)
+            if not rules.allows(method):
+                names = ", ".join(
+                    label for code, label in METHOD_LABELS.items() if rules.allows(code)
+                )
+                self.add_error("cost_basis_method", f"{rules.label} requires: {names}.")
+        if cleaned.get("exchange_fee") == ExchangeFee.SPLIT.value and jurisdiction not in (
+            None,
+            "uk",
         ):
             self.add_error(
                 "exchange_fee",
                 "Splitting a trade's fee is a UK rule (HMRC CRYPTO22150); "
-                f"{Jurisdiction(jurisdiction).label} gives the whole fee to the disposal.",
+                f"{get_jurisdiction(jurisdiction).label} gives the whole fee to the disposal.",
             )
         return cleaned
 

@@ -9,6 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts import crypto
+from portfolio.accounting.jurisdictions import (
+    DEFAULT_JURISDICTION,
+    default_time_zone,
+    jurisdiction_choices,
+    method_choices,
+)
 from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis, choices
 
 #: A blank policy means the jurisdiction's default (stated with its source in its engine module).
@@ -25,32 +31,15 @@ class BaseCurrency(models.TextChoices):
     JPY = "JPY", "Japanese yen (JPY)"
 
 
-class Jurisdiction(models.TextChoices):
-    US = "us", "United States"
-    UK = "uk", "United Kingdom"
-    DE = "de", "Germany"
-    CA = "ca", "Canada"
-    GENERIC = "generic", "Generic (no local rules)"
-
-
-class CostBasisMethod(models.TextChoices):
-    FIFO = "fifo", "FIFO (first in, first out)"
-    LIFO = "lifo", "LIFO (last in, first out)"
-    HIFO = "hifo", "HIFO (highest cost first)"
-    AVERAGE = "average", "Average cost"
-    UK = "uk", "UK share matching (same day, 30 days, Section 104 pool)"
-
-
-# The methods each jurisdiction accepts; the first is its default.
-METHODS_BY_JURISDICTION: dict[str, tuple[str, ...]] = {
-    Jurisdiction.US: (CostBasisMethod.FIFO, CostBasisMethod.LIFO, CostBasisMethod.HIFO),
-    Jurisdiction.UK: (CostBasisMethod.UK,),
-    Jurisdiction.DE: (CostBasisMethod.FIFO,),
-    Jurisdiction.CA: (CostBasisMethod.AVERAGE,),
-    Jurisdiction.GENERIC: tuple(CostBasisMethod.values),
-}
-
+# Jurisdictions and methods come from the engine's one registry (portfolio.accounting).
+JURISDICTION_CHOICES = jurisdiction_choices()
+METHOD_CHOICES = method_choices()
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+
+
+def default_profile_time_zone() -> str:
+    """The default jurisdiction's zone (a profile's zone starts as its jurisdiction's)."""
+    return default_time_zone(DEFAULT_JURISDICTION)
 
 
 class Profile(models.Model):
@@ -61,12 +50,21 @@ class Profile(models.Model):
         max_length=3, choices=BaseCurrency.choices, default=BaseCurrency.USD
     )
     jurisdiction = models.CharField(
-        max_length=8, choices=Jurisdiction.choices, default=Jurisdiction.US
+        max_length=8, choices=JURISDICTION_CHOICES, default=DEFAULT_JURISDICTION.code
     )
     cost_basis_method = models.CharField(
-        max_length=8, choices=CostBasisMethod.choices, default=CostBasisMethod.FIFO
+        max_length=8, choices=METHOD_CHOICES, default=DEFAULT_JURISDICTION.default_method
     )
-    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
+    time_zone = models.CharField(
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default=default_profile_time_zone,
+        help_text=(
+            "Tax dates are taken in this zone: which tax year a sale falls in, holding periods "
+            "(long or short term, the German one year), UK same-day and 30-day matching, and "
+            "the days of the value chart."
+        ),
+    )
     unknown_basis = models.CharField(
         "Deposits beyond what was withdrawn before",
         max_length=8,

@@ -24,6 +24,11 @@ from accounts.models import (
 )
 from jobs.models import JobKind
 from jobs.services import active_job, job_cancel
+from portfolio.accounting.jurisdictions import (
+    DEFAULT_JURISDICTION,
+    default_time_zone,
+    get_jurisdiction,
+)
 from portfolio.kraken.netguard import url_problem
 from reports.rebuilds import rebuild_request
 
@@ -57,13 +62,27 @@ def user_create(*, username: str, password: str, email: str = "") -> AbstractBas
     validate_password(password, user=candidate)
     with transaction.atomic():
         user = User.objects.create_user(username=username, email=email, password=password)
-        Profile.objects.create(user=user)
+        profile_create(user=user)
     return user
+
+
+def profile_defaults(jurisdiction: str | None = None) -> dict[str, str]:
+    """A new profile's settings: the jurisdiction's default method and time zone (registry)."""
+    rules = get_jurisdiction(jurisdiction or DEFAULT_JURISDICTION.code)
+    return {
+        "jurisdiction": rules.code,
+        "cost_basis_method": rules.default_method,
+        "time_zone": default_time_zone(rules),
+    }
+
+
+def profile_create(*, user: AbstractBaseUser, jurisdiction: str | None = None) -> Profile:
+    return Profile.objects.create(user=user, **profile_defaults(jurisdiction))
 
 
 def profile_for(*, user: AbstractBaseUser) -> Profile:
     """The user's profile, created with defaults for users made elsewhere (admin, shell)."""
-    profile, _ = Profile.objects.get_or_create(user=user)
+    profile, _ = Profile.objects.get_or_create(user=user, defaults=profile_defaults())
     return profile
 
 

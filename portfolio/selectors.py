@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -10,6 +11,8 @@ from accounts.models import KrakenConnection
 from portfolio.models import (
     ACTIVE_STATES,
     DataSet,
+    FuturesAccountSnapshot,
+    FuturesPosition,
     Reconciliation,
     SyncCursor,
     SyncRun,
@@ -95,3 +98,60 @@ def never_synced_message(connections: list[KrakenConnection]) -> str:
         f"No completed sync for {labels}: there is nothing verified to report. "
         "Run `python manage.py kraken_sync` (or press Sync now) and check it succeeds."
     )
+
+
+@dataclass(frozen=True)
+class FuturesAccountPnl:
+    connection: str
+    account: str
+    unrealized_pnl: Decimal | None  # Kraken's own figure at the last sync
+    unrealized_funding: Decimal | None
+
+
+@dataclass(frozen=True)
+class OpenPosition:
+    position: FuturesPosition
+    unrealized_pnl: Decimal | None  # its account's, when it is the account's only position
+
+
+@dataclass(frozen=True)
+class OpenFutures:
+    positions: list[OpenPosition]
+    accounts: list[FuturesAccountPnl]
+
+
+def _figure(snapshot: FuturesAccountSnapshot, *names: str) -> Decimal | None:
+    for source in (snapshot.figures, snapshot.auxiliary):
+        for name in names:
+            if source.get(name) is not None:
+                return Decimal(str(source[name]))
+    return None
+
+
+def futures_positions_for(*, user) -> OpenFutures:
+    """Open futures positions and their accounts' unrealized PnL, as Kraken reported them."""
+    connections = KrakenConnection.objects.filter(user=user)
+    positions, accounts = [], []
+    for connection in connections:
+        mine = list(FuturesPosition.objects.filter(connection=connection).order_by("symbol"))
+        pnl = _account_pnl(connection)
+        only = pnl[0].unrealized_pnl if len(mine) == 1 and len(pnl) == 1 else None
+        positions += [OpenPosition(p, only) for p in mine]
+        accounts += pnl
+    return OpenFutures(positions, accounts)
+
+
+def _account_pnl(connection: KrakenConnection) -> list[FuturesAccountPnl]:
+    """Each account's unrealized PnL and funding in the latest /accounts snapshot."""
+    latest = FuturesAccountSnapshot.objects.filter(connection=connection).first()
+    if latest is None:
+        return []
+    accounts = []
+    for snapshot in FuturesAccountSnapshot.objects.filter(
+        connection=connection, taken_at=latest.taken_at
+    ):
+        pnl = _figure(snapshot, "totalUnrealized", "pnl")
+        if pnl is not None:
+            funding = _figure(snapshot, "unrealizedFunding", "funding")
+            accounts.append(FuturesAccountPnl(connection.label, snapshot.name, pnl, funding))
+    return accounts

@@ -6,13 +6,18 @@ from django.shortcuts import render
 
 from accounts.selectors import connections_for
 from accounts.services import profile_for
+from portfolio.selectors import futures_positions_for
 from reports import selectors as report_selectors
 from reports.charts import line_chart
+from reports.services import settings_for
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    run = report_selectors.latest_run_for(user=request.user)
+    current = report_selectors.current_run_for(
+        user=request.user, settings=settings_for(user=request.user)
+    )
+    run = current.run  # never the figures of other settings under this profile's labels
     overview = report_selectors.overview_for(run=run) if run else None
     chart = None
     if run is not None:
@@ -23,6 +28,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "connections": connections_for(user=request.user),
         "overview": overview,
         "chart": chart,
+        "current": current,
+        "futures_positions": futures_positions_for(user=request.user),
     }
     return render(request, "portfolio/dashboard.html", context)
 

@@ -5,8 +5,10 @@ from reports.models import (
     DailyValue,
     DepositBasis,
     DisposalRow,
+    FuturesRow,
     IncomeRow,
     LotRow,
+    MarginRow,
     RunCheckpoint,
     UnknownBasisDepositRow,
     YearResult,
@@ -72,3 +74,15 @@ class UnknownBasisDepositRowAdmin(admin.ModelAdmin):
 class DepositBasisAdmin(admin.ModelAdmin):
     list_display = ("user", "event_id", "basis", "acquired", "updated_at")
     search_fields = ("user__username", "event_id")
+
+
+@admin.register(MarginRow)
+class MarginRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "closed", "pair", "side", "volume", "pnl", "currency", "tax_year")
+    list_filter = ("tax_year", "pair")
+
+
+@admin.register(FuturesRow)
+class FuturesRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "time", "contract", "realized_pnl", "funding", "fee", "tax_year")
+    list_filter = ("tax_year", "contract")

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from portfolio.accounting import Checkpoint, Event, LedgerRow, OpenLot, get_jurisdiction
+from portfolio.accounting import Checkpoint, Event, LedgerRow, OpenLot
 from portfolio.accounting.results import HeldOutside
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def opening(stored: RunCheckpoint, settings: Settings) -> Checkpoint:
     return Checkpoint(
         stored.boundary - JUST_BEFORE,
         settings.method,
-        get_jurisdiction(settings.jurisdiction).code,
+        settings.rules.code,
         settings.base_currency,
         settings.per_wallet,
         lots,

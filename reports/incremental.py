@@ -10,9 +10,10 @@ That is the same as a full rebuild only when everything before the boundary is t
 rebuild resumes only if:
 
 * the previous successful run has the same user, scope and settings, and a checkpoint;
-* the method is FIFO, LIFO, HIFO or average and the jurisdiction has no 30-day look-ahead (UK
-  matching and the Canadian superficial-loss rule look past the boundary). HIFO resumes exactly:
-  the checkpoint keeps each lot's original unit cost, which the engine orders by;
+* the jurisdiction's registry entry says a resume is valid for the method
+  (``Jurisdiction.resumable``: no 30-day look-ahead, a method whose checkpoint keeps what it
+  orders lots by: HIFO resumes exactly, as the
+  checkpoint keeps each lot's original unit cost);
 * no once-per-run warning depends on earlier events (the US universal-method warning is issued
   at the first disposal from 2025 only; rebuilds here are per wallet there, so it never is);
 * the ledger rows before the boundary are unchanged, and so are the classified events before it
@@ -30,7 +31,7 @@ checkpoint of its own.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
@@ -46,7 +47,6 @@ from portfolio.accounting import (
     LedgerRow,
     PriceSource,
     compute,
-    get_jurisdiction,
     tax_year_period,
 )
 from reports import checkpoints, inputs, storage
@@ -64,8 +64,6 @@ if TYPE_CHECKING:
     from portfolio.accounting import ClassifiedEvents
     from reports.services import Settings
 
-RESUMABLE_METHODS = frozenset({"fifo", "lifo", "hifo", "average"})
-LOOK_AHEAD_JURISDICTIONS = frozenset({"uk", "ca"})
 #: The engine's arithmetic (28 digits, half-even): realized gains are summed as it sums them.
 ENGINE_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)
 ZERO = Decimal(0)
@@ -73,13 +71,8 @@ _time = attrgetter("time")
 
 
 def resumable(settings: Settings) -> bool:
-    jur = get_jurisdiction(settings.jurisdiction)
-    return (
-        settings.method in RESUMABLE_METHODS
-        and jur.code not in LOOK_AHEAD_JURISDICTIONS
-        and not jur.superficial_loss
-        and (settings.per_wallet or jur.per_wallet_from is None)
-    )
+    """The registry decides (``Jurisdiction.resumable``)."""
+    return settings.rules.resumable(settings.method, settings.per_wallet)
 
 
 def engine(
@@ -108,17 +101,17 @@ def latest_year_start(events: Sequence[Event], settings: Settings, as_of: dateti
     last = bisect_right(events, as_of, key=_time)
     if not last:
         return None
-    jur = get_jurisdiction(settings.jurisdiction)
+    jur = settings.rules
     return tax_year_period(jur, jur.tax_year_of(jur.local_date(events[last - 1].time)))[0]
 
 
 def boundary_year(settings: Settings, boundary: datetime) -> int:
-    jur = get_jurisdiction(settings.jurisdiction)
+    jur = settings.rules
     return jur.tax_year_of(jur.local_date(boundary))
 
 
 def boundary_day(settings: Settings, boundary: datetime) -> date:
-    return get_jurisdiction(settings.jurisdiction).local_date(boundary)
+    return settings.rules.local_date(boundary)
 
 
 def realized_after(start: dict[str, Decimal], disposals) -> dict[str, Decimal]:
@@ -294,6 +287,7 @@ def store(
     settings: Settings,
     days,
     days_from: date | None,
+    also: Callable[[], None] | None = None,
 ) -> None:
     """Copy the previous run's rows before the boundary and add the recomputed ones, atomically."""
     year, source = boundary_year(settings, point.boundary), point.previous.pk
@@ -312,6 +306,8 @@ def store(
         storage.insert_results(run, resumed.result)
         storage.insert_days(run, days)
         storage.store_checkpoint(run, resumed.checkpoint)
+        if also is not None:  # the run's other rows, in the same transaction
+            also()
         storage.finish(
             run,
             classified,

@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING
 
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
-from portfolio.accounting import Jurisdiction, LedgerRow, get_jurisdiction
+from portfolio.accounting import Jurisdiction, LedgerRow
+from portfolio.accounting.futures import FuturesLogRow
+from portfolio.accounting.margin import MARGIN_TYPES, MarginTrade
 from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
 from portfolio.kraken_factory import public_client_for
-from portfolio.models import AssetPair, LedgerEntry
+from portfolio.models import AssetPair, FuturesLogEntry, LedgerEntry, Trade
 from portfolio.prices.service import PriceService, pair_table
 from reports.models import DepositBasis
 
@@ -22,8 +24,9 @@ if TYPE_CHECKING:
 
 
 def jurisdiction_for(settings: Settings) -> Jurisdiction:
-    """The engine's jurisdiction with the profile's policies in place of its defaults."""
-    jur = get_jurisdiction(settings.jurisdiction)
+    """The engine's jurisdiction in the user's zone, with the profile's policies in place of its
+    defaults."""
+    jur = settings.rules
     changes: dict[str, object] = {}
     if settings.unknown_basis:
         changes["unknown_basis"] = UnknownBasis(settings.unknown_basis)
@@ -107,3 +110,35 @@ def price_source(
         coarse=coarse,
         pairs=pair_table(synced),
     )
+
+
+def _scoped(model, *, user, connection: KrakenConnection | None):
+    rows = model.objects.filter(connection__user=user)
+    return rows if connection is None else rows.filter(connection=connection)
+
+
+def margin_trades(*, user, connection: KrakenConnection | None = None) -> list[MarginTrade]:
+    """The trades behind the user's margin ledger rows (opening and closing a position)."""
+    refids = _scoped(LedgerEntry, user=user, connection=connection).filter(
+        type__in=sorted(MARGIN_TYPES)
+    )
+    trades = _scoped(Trade, user=user, connection=connection).filter(
+        txid__in=refids.values("refid")
+    )
+    return [
+        MarginTrade(t.txid, t.postxid, t.pair, t.time, t.type, t.vol)
+        for t in trades.order_by("time", "txid")
+    ]
+
+
+def futures_log(
+    *, user, connection: KrakenConnection | None = None
+) -> dict[int, list[FuturesLogRow]]:
+    """Each connection's futures account log, in log order (ids are per account)."""
+    fields = ("connection_id", "log_id", "date", "asset", "info", "margin_account")
+    fields += ("old_balance", "new_balance", "realized_pnl", "fee", "realized_funding", "contract")
+    out: dict[int, list[FuturesLogRow]] = {}
+    entries = _scoped(FuturesLogEntry, user=user, connection=connection)
+    for values in entries.order_by("connection_id", "log_id").values_list(*fields):
+        out.setdefault(values[0], []).append(FuturesLogRow(*values[1:]))
+    return out

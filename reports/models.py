@@ -37,6 +37,9 @@ class AccountingRun(models.Model):
     method = models.CharField(max_length=8)
     base_currency = models.CharField(max_length=3)
     per_wallet = models.BooleanField(default=False)
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", help_text="the zone tax dates were taken in"
+    )
     as_of = models.DateTimeField()
     inputs_digest = models.CharField(max_length=64, help_text="what the run was computed from")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
@@ -45,6 +48,9 @@ class AccountingRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     pnl = models.JSONField(default=dict, blank=True)
+    cash = models.JSONField(
+        default=list, blank=True, help_text="fiat balances at as_of, valued (cash.CashHolding)"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FULL)
     based_on = models.ForeignKey(
         "self",
@@ -69,6 +75,11 @@ class AccountingRun(models.Model):
         blank=True,
         related_name="accounting_runs",
         help_text="the rebuild job that computed it (its life: heartbeat, cancel, death)",
+    )
+    confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="last time a rebuild found this run right for its settings (or finished it)",
     )
 
     class Meta:
@@ -231,3 +242,69 @@ class DepositBasis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.event_id} · {self.basis}"
+
+
+class MarginRow(models.Model):
+    """A closed margin position (``portfolio.accounting.margin``): never a disposal."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="margin_rows")
+    position = models.CharField(max_length=64)
+    pair = models.CharField(max_length=32, blank=True, default="")
+    side = models.CharField(max_length=8, blank=True, default="")
+    opened = models.DateTimeField(null=True, blank=True)
+    closed = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    volume = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=16)
+    pnl = models.DecimalField(**AMOUNT, help_text="Kraken's net, in the position's currency")
+    trade_fees = models.DecimalField(**AMOUNT)
+    rollover_fees = models.DecimalField(**AMOUNT)
+    settlement_fees = models.DecimalField(**AMOUNT)
+    pnl_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    fees_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    source = models.TextField(blank=True, default="")
+    ledger_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["closed", "position"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="margin_run_year")]
+
+    def __str__(self) -> str:
+        return f"{self.closed:%Y-%m-%d} {self.side} {self.volume} {self.pair}"
+
+    @property
+    def net_value(self):
+        return self.pnl_value - self.fees_value
+
+
+class FuturesRow(models.Model):
+    """PnL, funding and fee booked by one futures account-log wallet row."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="futures_rows")
+    connection = models.ForeignKey(
+        "accounts.KrakenConnection", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    log_id = models.BigIntegerField()
+    time = models.DateTimeField()
+    tax_year = models.PositiveIntegerField()
+    contract = models.CharField(max_length=64, blank=True, default="")
+    currency = models.CharField(max_length=16)
+    info = models.CharField(max_length=64, blank=True, default="")
+    realized_pnl = models.DecimalField(**AMOUNT)
+    funding = models.DecimalField(**AMOUNT)
+    fee = models.DecimalField(**AMOUNT)
+    pnl_value = models.DecimalField(**AMOUNT, help_text="in the run's base currency")
+    funding_value = models.DecimalField(**AMOUNT)
+    fee_value = models.DecimalField(**AMOUNT)
+    source = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["time", "log_id"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="futures_run_year")]
+
+    def __str__(self) -> str:
+        return f"#{self.log_id} {self.contract} {self.realized_pnl}"
+
+    @property
+    def net_value(self):
+        return self.pnl_value + self.funding_value - self.fee_value

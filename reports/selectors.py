@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
+from portfolio.accounting.futures import FuturesTotals
 from reports.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,
+    FuturesRow,
     IncomeRow,
+    MarginRow,
     UnknownBasisDepositRow,
     YearResult,
 )
@@ -20,13 +23,39 @@ from reports.models import (
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True)
+class CurrentRun:
+    """The figures a page may show: ``run`` is computed with the settings the page labels."""
+
+    run: AccountingRun | None
+    latest: AccountingRun | None
+    pending: bool  # the latest run was made with other settings: a rebuild is pending
+    wanted: str  # the settings the page labels, for the pending notice
+
+
+def run_settings(run: AccountingRun) -> tuple[str, str, str, str]:
+    return (run.jurisdiction, run.method, run.base_currency, run.time_zone)
+
+
+def current_run_for(*, user, settings) -> CurrentRun:
+    """The latest run if it was made with ``settings`` (the profile's, ``settings_for``)."""
+    latest = latest_run_for(user=user)
+    wanted = (settings.jurisdiction, settings.method, settings.base_currency, settings.time_zone)
+    label = " · ".join(wanted)
+    if latest is None:
+        return CurrentRun(None, None, False, label)
+    if run_settings(latest) != wanted:
+        return CurrentRun(None, latest, True, label)
+    return CurrentRun(latest, latest, False, label)
+
+
 def latest_run_for(*, user, connection=None) -> AccountingRun | None:
-    """The newest successful run for the user's current settings scope (all connections)."""
+    """The newest successful run (all connections): the one a rebuild last made or confirmed."""
     return (
         AccountingRun.objects.filter(
             user=user, connection=connection, state=AccountingRun.State.SUCCEEDED
         )
-        .order_by("-finished_at", "-pk")
+        .order_by(F("confirmed_at").desc(nulls_last=True), "-finished_at", "-pk")
         .first()
     )
 
@@ -43,6 +72,29 @@ class Holding:
     #: Withdrawn to the user's own wallets and not yet back (``quantity`` is on Kraken).
     held_outside: Decimal = ZERO
     outside_cost_basis: Decimal = ZERO
+    wallet: str = ""
+    is_cash: bool = False
+
+
+def _cash(run: AccountingRun) -> list[Holding]:
+    """Fiat balances as holdings: their basis is their value (no currency gains are tracked)."""
+    out = []
+    for row in run.cash:
+        value = _d(row["value"])
+        out.append(
+            Holding(
+                asset=row["asset"],
+                quantity=Decimal(row["quantity"]),
+                cost_basis=value if value is not None else ZERO,
+                market_value=value,
+                unrealized=None if value is None else ZERO,
+                realized=ZERO,
+                price_source=row["source"],
+                wallet=row["wallet"],
+                is_cash=True,
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -77,7 +129,7 @@ def overview_for(*, run: AccountingRun) -> Overview:
         )
         for asset, row in sorted(run.pnl.items())
     ]
-    held = [h for h in holdings if h.quantity != 0 or h.held_outside != 0]
+    held = [h for h in holdings if h.quantity != 0 or h.held_outside != 0] + _cash(run)
     values = [h.market_value for h in held]
     market = None if any(v is None for v in values) else sum(values, ZERO)  # type: ignore[arg-type]
     unrealized = [h.unrealized for h in held]
@@ -139,3 +191,20 @@ def unknown_basis_for(*, user, row_id: int) -> UnknownBasisDepositRow:
     if found is None:
         raise Http404("no such deposit")
     return found
+
+
+def margin_for(*, run: AccountingRun, year: int) -> QuerySet[MarginRow]:
+    return MarginRow.objects.filter(run=run, tax_year=year).order_by("closed", "position")
+
+
+def futures_by_contract(*, run: AccountingRun, year: int) -> list[tuple[str, FuturesTotals]]:
+    """The year's futures entries summed per contract, in the run's base currency."""
+    rows = (
+        FuturesRow.objects.filter(run=run, tax_year=year)
+        .values("contract")
+        .annotate(
+            pnl=Sum("pnl_value"), funding=Sum("funding_value"), fees=Sum("fee_value"), n=Count("id")
+        )
+        .order_by("contract")
+    )
+    return [(r["contract"], FuturesTotals(r["pnl"], r["funding"], r["fees"], r["n"])) for r in rows]

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +28,10 @@ from portfolio.accounting import (
     PriceSource,
     classify_ledger,
     portfolio_value_by_day,
+    summarise_tax_year,
 )
-from reports import incremental, inputs, storage
+from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
+from reports import derivatives, incremental, inputs, storage
 from reports.models import AccountingRun
 
 
@@ -44,19 +47,37 @@ class Settings:
     exchange_fee: str = ""
     #: Bases the user entered: (deposit event id, basis, acquired ISO time), sorted.
     entered: tuple[tuple[str, str, str], ...] = ()
+    time_zone: str = ""
+
+    @property
+    def rules(self) -> Jurisdiction:
+        """The jurisdiction's rules with tax dates in the user's zone."""
+        return get_jurisdiction(self.jurisdiction).with_time_zone(self.time_zone)
 
 
-def settings_for(*, user, jurisdiction: str | None = None, method: str | None = None) -> Settings:
-    """The user's profile settings, with optional overrides (the tax_report command's flags)."""
+def settings_for(
+    *,
+    user,
+    jurisdiction: str | None = None,
+    method: str | None = None,
+    time_zone: str | None = None,
+) -> Settings:
+    """The user's profile settings, with optional overrides (the tax_report command's flags).
+
+    Everything about the jurisdiction comes from the engine's registry: a method it does not
+    allow (the profile's, under another jurisdiction's flag) gives way to its default, and its
+    wallet rule decides whether each Kraken account keeps its own books.
+    """
     profile = profile_for(user=user)
-    jurisdiction = jurisdiction or profile.jurisdiction
-    # The US requires wallet-by-wallet identification from 2025 (each Kraken account is a
-    # wallet); the UK and Canada pool across accounts by law; elsewhere one universal pool.
+    rules = get_jurisdiction(jurisdiction or profile.jurisdiction)
+    if method is not None and not rules.allows(method):
+        raise ValueError(f"{rules.label or rules.name} does not allow the method {method!r}")
     return Settings(
-        jurisdiction=jurisdiction,
-        method=method or profile.cost_basis_method,
+        jurisdiction=rules.code,
+        method=rules.method_or_default(method or profile.cost_basis_method),
         base_currency=profile.base_currency,
-        per_wallet=jurisdiction == "us",
+        per_wallet=rules.wallet_by_wallet,
+        time_zone=time_zone or profile.time_zone or str(rules.tz),
         unknown_basis=profile.unknown_basis,
         network_fee=profile.network_fee,
         exchange_fee=profile.exchange_fee,
@@ -64,8 +85,9 @@ def settings_for(*, user, jurisdiction: str | None = None, method: str | None = 
     )
 
 
-def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime) -> str:
+def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime, more: str = "") -> str:
     sha = hashlib.sha256(repr(settings).encode())
+    sha.update(more.encode())
     sha.update(as_of.date().isoformat().encode())
     for row in rows:
         sha.update(
@@ -111,9 +133,14 @@ def accounting_rebuild(
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
-    digest = _digest(rows, settings, as_of)
+    digest = _digest(
+        rows, settings, as_of, derivatives.inputs_digest(user=user, connection=connection)
+    )
     latest = _latest(user=user, connection=connection, settings=settings)
     if latest is not None and latest.inputs_digest == digest and not force:
+        # still right: it is again the run that pages show (the settings may have changed back)
+        AccountingRun.objects.filter(pk=latest.pk).update(confirmed_at=timezone.now())
+        latest.refresh_from_db()
         return latest
     if prices is None:
         prices = inputs.price_source(user=user, connection=connection)
@@ -124,6 +151,7 @@ def accounting_rebuild(
         method=settings.method,
         base_currency=settings.base_currency,
         per_wallet=settings.per_wallet,
+        time_zone=settings.time_zone,
         as_of=as_of,
         inputs_digest=digest,
         job=job,
@@ -135,7 +163,11 @@ def accounting_rebuild(
             if daily_values and rows
             else None
         )
-        inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices)
+        books = derivatives.derivatives_for(
+            user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
+            prices=prices,
+        )  # fmt: skip
+        inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices, books)
         point = None
         if not force:
             point = incremental.resume_point(
@@ -169,6 +201,7 @@ class _Inputs:
     as_of: datetime
     prices: PriceSource | None
     chart_prices: PriceSource | None
+    books: derivatives.Derivatives
 
 
 def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
@@ -177,10 +210,11 @@ def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
     checkpoint, more = incremental.full_checkpoint(
         rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of)
+    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, cash=i.books.cash_moves)
     _store(
-        run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more
-    )
+        run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more,
+        books=i.books, prices=i.prices,
+    )  # fmt: skip
 
 
 def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs) -> None:
@@ -189,10 +223,18 @@ def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs
         point, rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
     days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
-    incremental.store(
-        run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from
+    days = _daily(
+        i.classified, i.settings, i.chart_prices, i.as_of, start=days_from, cash=i.books.cash_moves
     )
+    incremental.store(
+        run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from,
+        also=partial(_store_books, run, i.books, resumed.result, i.prices),
+    )  # fmt: skip
+
+
+def _store_books(run: AccountingRun, books: derivatives.Derivatives, result, prices) -> None:
+    empty = partial(summarise_tax_year, result)
+    derivatives.store(run, books, empty_summary=empty, prices=prices)
 
 
 def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
@@ -203,6 +245,7 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
             jurisdiction=settings.jurisdiction,
             method=settings.method,
             base_currency=settings.base_currency,
+            time_zone=settings.time_zone,
             state=AccountingRun.State.SUCCEEDED,
         )
         .order_by("-started_at")
@@ -210,7 +253,14 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
     )
 
 
-def _daily(classified, settings: Settings, prices, as_of: datetime, start: date | None = None):
+def _daily(
+    classified,
+    settings: Settings,
+    prices,
+    as_of: datetime,
+    start: date | None = None,
+    cash=(),
+):
     if prices is None or not classified.events:
         return ()
     start = start or min(event.time for event in classified.events).date()
@@ -221,7 +271,8 @@ def _daily(classified, settings: Settings, prices, as_of: datetime, start: date 
         prices=prices,
         start=start,
         end=end,
-        jurisdiction=settings.jurisdiction,
+        jurisdiction=settings.rules,
+        cash=cash,
     )
 
 
@@ -233,12 +284,15 @@ def _store(
     *,
     checkpoint: dict | None = None,
     computed_events: int | None = None,
+    books: derivatives.Derivatives,
+    prices: PriceSource | None,
 ) -> None:
     """Store a full computation and the checkpoint a later run may resume from, atomically."""
     with transaction.atomic():
         storage.insert_results(run, result)
         storage.insert_days(run, days)
         storage.store_checkpoint(run, checkpoint)
+        _store_books(run, books, result, prices)
         storage.finish(
             run,
             classified,

@@ -220,9 +220,11 @@ def finish(
     **fields: object,
 ) -> None:
     """Mark ``run`` succeeded with its run-level results (``fields``: kind, boundary, counts)."""
+    now = timezone.now()
     AccountingRun.objects.filter(pk=run.pk).update(
         state=AccountingRun.State.SUCCEEDED,
-        finished_at=timezone.now(),
+        finished_at=now,
+        confirmed_at=now,
         event_count=len(classified.events),
         warnings=[
             {"code": w.code, "refid": w.refid, "message": w.message} for w in classified.warnings

@@ -9,16 +9,24 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
+from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.accounting.policies import UnknownBasis
 from reports import bases, selectors
 from reports.rebuilds import rebuild_request
+from reports.services import settings_for
 
 
 @login_required
 def tax_year(request: HttpRequest, year: int) -> HttpResponse:
-    run = selectors.latest_run_for(user=request.user)
+    current = selectors.current_run_for(user=request.user, settings=settings_for(user=request.user))
+    run = current.run
     if run is None:
-        messages.info(request, "No accounts yet: sync a connection first.")
+        if current.pending:
+            messages.info(
+                request, f"A rebuild for your new settings ({current.wanted}) is pending."
+            )
+        else:
+            messages.info(request, "No accounts yet: sync a connection first.")
         return redirect("dashboard")
     context = {
         "run": run,
@@ -26,6 +34,9 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
         "year": selectors.year_for(run=run, year=year),
         "disposals": selectors.disposals_for(run=run, year=year),
         "income": selectors.income_for(run=run, year=year),
+        "margin": selectors.margin_for(run=run, year=year),
+        "futures": selectors.futures_by_contract(run=run, year=year),
+        "rules": get_jurisdiction(run.jurisdiction),
     }
     return render(request, "reports/tax_year.html", context)
 

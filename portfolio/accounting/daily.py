@@ -2,8 +2,9 @@
 
 Rule implemented: holdings at the end of each local calendar day (quantities from the same planned
 operations the engine uses, so fees paid in crypto and withdrawals are counted) times the market
-price at the end of that day, summed in the base currency. Fiat balances are not included (not
-lot-tracked). Missing prices are reported per day, never guessed.
+price at the end of that day, summed in the base currency. Fiat balances (``cash``: the moves of
+``cash.ledger_cash_moves`` and ``cash.futures_cash_moves``) are included at Kraken's rate to the
+base currency. Missing prices are reported per day, never guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from portfolio.accounting.cash import CashMove
 from portfolio.accounting.events import Event
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
 from portfolio.accounting.planning import ACQ, DEP, DISP, OUT, Planner
@@ -28,6 +30,7 @@ def portfolio_value_by_day(
     start: date,
     end: date,
     jurisdiction: str | Jurisdiction = "generic",
+    cash: Iterable[CashMove] = (),
 ) -> tuple[tuple[date, Decimal, tuple[str, ...]], ...]:
     """(day, value at the end of the day, assets without a price) for each day in [start, end]."""
     jur = get_jurisdiction(jurisdiction)
@@ -38,6 +41,7 @@ def portfolio_value_by_day(
     valuer = Valuer(base_currency, prices)
     holdings: dict[str, Decimal] = {}
     ops, index, out = planner.ops, 0, []
+    moves, at = sorted(cash, key=lambda m: m.time), 0
     day = start
     while day <= end:
         close = datetime.combine(day + timedelta(days=1), time(0), jur.tz)
@@ -46,6 +50,9 @@ def portfolio_value_by_day(
             sign = 1 if op.code in (ACQ, DEP) else -1 if op.code in (DISP, OUT) else 0
             holdings[op.asset] = holdings.get(op.asset, ZERO) + sign * op.qty
             index += 1
+        while at < len(moves) and moves[at].time < close:
+            holdings[moves[at].asset] = holdings.get(moves[at].asset, ZERO) + moves[at].amount
+            at += 1
         total, missing = ZERO, []
         for asset, qty in sorted(holdings.items()):
             if qty:

@@ -192,7 +192,7 @@ def _checked_opening(
     base: str,
     per_wallet: bool,
 ) -> Checkpoint:
-    if method is Method.UK_SHARE_MATCHING or jur.superficial_loss:
+    if jur.looks_ahead(method.value):
         raise ValueError(
             "incremental rebuilds are not valid with 30-day look-ahead rules; rebuild fully"
         )

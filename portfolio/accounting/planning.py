@@ -187,26 +187,11 @@ class Planner(FeeRules):
     def _margin(self, e: Margin, day: date) -> None:
         if e.fees:
             self._fee_legs(e, day, e.fees, f"margin {e.action}", "margin cost")
-        if e.action in ("open", "rollover") or not e.amount:
+        # The realized PnL itself is the closed position's record (``margin.margin_positions``),
+        # never a disposal; only a PnL paid in crypto moves lots (units in or out at market).
+        if e.action in ("open", "rollover") or not e.amount or is_cash(e.asset):
             return
         valued = self.value(e.asset, abs(e.amount), e.time, e.event_id)
-        signed = valued.amount if e.amount > ZERO else -valued.amount
-        self.emit(
-            Op(
-                MARGIN,
-                e.time,
-                day,
-                e.asset,
-                e.wallet,
-                abs(e.amount),
-                signed,
-                e.event_id,
-                valued.source,
-                reason=e.action,
-            )
-        )
-        if is_cash(e.asset):
-            return
         code = ACQ if e.amount > ZERO else DISP
         self.emit(
             Op(

@@ -7,15 +7,18 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import KrakenConnection
+from portfolio.accounting.futures import FuturesLogRow, wallet_balances
 from portfolio.models import (
     BalanceSnapshot,
     DerivedTrade,
+    FuturesAccountSnapshot,
+    FuturesLogEntry,
     LedgerEntry,
     Reconciliation,
     SyncRun,
     Trade,
 )
-from portfolio.sync.reconcile_rules import Leg, Outcome, TradeFacts, reconcile
+from portfolio.sync.reconcile_rules import AssetCheck, Leg, Outcome, TradeFacts, reconcile
 
 LEG_FIELDS = ("ledger_id", "refid", "time", "type", "asset", "amount", "fee", "balance")
 TRADE_FIELDS = ("txid", "type", "base", "quote", "vol", "cost", "margin")
@@ -51,7 +54,49 @@ def reconciliation_outcome(*, connection: KrakenConnection) -> Outcome:
         for row in Trade.objects.filter(connection=connection).values(*TRADE_FIELDS).iterator()
     )
     kraken, kraken_ex = _kraken_balances(connection)
-    return reconcile(legs=legs, trades=trades, kraken=kraken, kraken_ex=kraken_ex)
+    outcome = reconcile(legs=legs, trades=trades, kraken=kraken, kraken_ex=kraken_ex)
+    for currency, check in futures_wallet_checks(connection=connection).items():
+        outcome.assets[f"futures {currency}"] = check
+        if not check.ok:
+            outcome.problems.append(
+                f"futures wallet {currency}: the account log sums to {check.computed}, "
+                f"Kraken's /accounts reports {check.kraken}"
+            )
+    return outcome
+
+
+#: /accounts reports JSON numbers; a float's last digit may differ from the log's.
+FUTURES_TOLERANCE = Decimal("1e-8")
+LOG_FIELDS = ("log_id", "date", "asset", "info", "margin_account", "old_balance", "new_balance")
+
+
+def futures_wallet_checks(*, connection: KrakenConnection) -> dict[str, AssetCheck]:
+    """Per currency: the futures wallets' balance recomputed from the account log (every wallet
+    row's change, transfers included) against the latest /accounts snapshot, summed over the
+    accounts (the log and the endpoint name accounts differently: "MC" and "flex")."""
+    latest = FuturesAccountSnapshot.objects.filter(connection=connection).first()
+    if latest is None:
+        return {}
+    log = [
+        FuturesLogRow(*values)
+        for values in FuturesLogEntry.objects.filter(connection=connection)
+        .order_by("log_id")
+        .values_list(*LOG_FIELDS)
+    ]
+    computed: dict[str, Decimal] = {}
+    for (_account, currency), balance in wallet_balances(log).items():
+        computed[currency] = computed.get(currency, Decimal(0)) + balance
+    kraken: dict[str, Decimal] = {}
+    for snapshot in FuturesAccountSnapshot.objects.filter(
+        connection=connection, taken_at=latest.taken_at
+    ):
+        for currency, quantity in snapshot.balances.items():
+            kraken[currency] = kraken.get(currency, Decimal(0)) + Decimal(str(quantity))
+    out = {}
+    for currency in sorted(set(computed) | {c for c, q in kraken.items() if q}):
+        mine, theirs = computed.get(currency, Decimal(0)), kraken.get(currency, Decimal(0))
+        out[currency] = AssetCheck(mine, theirs, abs(mine - theirs) <= FUTURES_TOLERANCE)
+    return out
 
 
 def reconciliation_run(

@@ -150,7 +150,7 @@ def test_transfer_beyond_the_wallet_holding_brings_a_zero_basis_lot_and_a_proble
     assert [(lot.wallet, lot.cost_basis) for lot in result.open_lots] == [("b", Decimal("0"))]
 
 
-def test_margin_pnl_is_a_short_term_gain_or_loss_and_crypto_settlement_moves_lots():
+def test_margin_pnl_is_never_a_disposal_and_crypto_settlement_moves_lots():
     result = run(
         "margin pnl 120 USD on 2021-01-01",
         "margin pnl -0.001 BTC on 2021-01-02",
@@ -158,11 +158,7 @@ def test_margin_pnl_is_a_short_term_gain_or_loss_and_crypto_settlement_moves_lot
         prices=PRICES,
     )
     rows = [(d.reason, d.asset, d.gain, d.term) for d in result.disposals]
-    assert rows == [
-        ("margin pnl", "USD", Decimal("120"), "short"),
-        ("margin pnl", "BTC", Decimal("-30.000"), "short"),
-        ("margin settlement", "BTC", Decimal("30.000"), "short"),
-    ]
+    assert rows == [("margin settlement", "BTC", Decimal("30.000"), "short")]
     assert [p.code for p in result.problems] == ["shortfall"]
 
 

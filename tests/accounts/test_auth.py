@@ -30,7 +30,7 @@ def test_sign_up_creates_the_user_with_a_default_profile_and_logs_in(client):
         "us",
         "fifo",
     )
-    assert profile.time_zone == "UTC"
+    assert profile.time_zone == "America/New_York"  # the US default: tax dates in its zone
     assert client.get(reverse("dashboard")).status_code == 200
 
 

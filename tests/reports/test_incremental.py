@@ -7,6 +7,7 @@ import pytest
 
 from accounts.services import profile_for
 from portfolio.accounting import classify_ledger, tax_year_period
+from portfolio.accounting.jurisdictions import default_time_zone
 from portfolio.models import LedgerEntry
 from reports import inputs
 from reports.models import (
@@ -38,6 +39,7 @@ def _synced(
         method,
         base,
     )
+    profile.time_zone = default_time_zone(jurisdiction)  # a profile made in that jurisdiction
     profile.save()
     assert sync(connection).state == "succeeded"
     return account, connection

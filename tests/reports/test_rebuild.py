@@ -45,7 +45,13 @@ def test_rebuild_stores_exactly_what_the_engine_computes(synced):
         d.gain.quantize(places) for d in result.disposals
     )
     stored_years = {y.year: y.summary for y in YearResult.objects.filter(run=run)}
-    assert stored_years == {year: summarise_tax_year(result, year) for year in result.years}
+    assert set(result.years) <= set(stored_years)  # and years with only margin or futures
+    lots_part = {
+        year: {k: v for k, v in summary.items() if k not in ("margin", "futures")}
+        for year, summary in stored_years.items()
+        if year in result.years
+    }
+    assert lots_part == {year: summarise_tax_year(result, year) for year in result.years}
     held, outside = defaultdict(Decimal), defaultdict(Decimal)
     for lot in LotRow.objects.filter(run=run):
         (outside if lot.held_outside else held)[lot.asset] += lot.quantity

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Profile
 from portfolio.accounting import summarise_tax_year, tax_year_period
-from reports import inputs
+from reports import derivatives, inputs
 from reports.services import compute_for, settings_for
 from tests.factories import UserFactory, make_connection
 from tests.simulated import connect, sync
@@ -53,7 +53,17 @@ def expected(user, year, **overrides) -> dict:
         as_of=min(datetime.now(UTC), end),
         prices=inputs.price_source(user=user),
     )
-    return summarise_tax_year(result, year)
+    books = derivatives.derivatives_for(
+        user=user,
+        connection=None,
+        rows=rows,
+        settings=settings,
+        as_of=min(datetime.now(UTC), end),
+        prices=inputs.price_source(user=user),
+    )
+    return derivatives.with_blocks(
+        summarise_tax_year(result, year), books, year, settings.base_currency
+    )
 
 
 def test_json_has_the_documented_shape_and_the_engines_numbers(synced):

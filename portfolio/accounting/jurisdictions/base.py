@@ -10,7 +10,7 @@ same way: the engine takes every tax date and policy from the ``Jurisdiction`` i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
@@ -19,6 +19,10 @@ from zoneinfo import ZoneInfo
 from portfolio.accounting.policies import ExchangeFee, NetworkFee, UnknownBasis
 
 Term = Literal["short", "long", "none"]
+
+#: Methods whose books can be resumed from a checkpoint of open lots (no 30-day look-ahead, and
+#: the checkpoint keeps what the method orders lots by: for HIFO, each lot's original unit cost).
+RESUMABLE_METHODS = frozenset({"fifo", "lifo", "hifo", "average"})
 
 
 def anniversary(day: date) -> date:
@@ -58,7 +62,46 @@ class Jurisdiction:
     #: First date from which lot identification must be per wallet, if any.
     per_wallet_from: date | None = None
     exempt_long_term: bool = False
+    #: Short label for choices (forms, admin).
+    label: str = ""
+    #: Identification is wallet by wallet: a rebuild keeps one set of books per Kraken account for
+    #: the whole history (the allocation of basis to the units in each wallet).
+    wallet_by_wallet: bool = False
+    #: How a closed margin position's realized PnL counts here, with its source.
+    margin_rule: str = ""
+    #: How futures realized PnL, funding and fees count here, with its source.
+    futures_rule: str = ""
     extras: dict[str, Callable[..., object]] = field(default_factory=dict)
+
+    def with_time_zone(self, zone: str | ZoneInfo | None) -> Jurisdiction:
+        """This jurisdiction with tax dates taken in ``zone`` (the user's), or as it is."""
+        if zone is None or zone == "":
+            return self
+        tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+        return self if tz == self.tz else replace(self, tz=tz)
+
+    def allows(self, method: str) -> bool:
+        return method in self.allowed_methods
+
+    def method_or_default(self, method: str | None) -> str:
+        """``method`` where this jurisdiction allows it, else its default method."""
+        return method if method and method in self.allowed_methods else self.default_method
+
+    def looks_ahead(self, method: str) -> bool:
+        """Rules that match a disposal with acquisitions up to 30 days after it."""
+        return method == "uk" or self.superficial_loss
+
+    def resumable(self, method: str, per_wallet: bool) -> bool:
+        """Whether a rebuild may resume from a checkpoint of open lots (``RESUMABLE_METHODS``).
+
+        Not with a 30-day look-ahead (UK matching, the Canadian superficial-loss rule), and not
+        where wallet-by-wallet identification starts mid-history while the books are universal.
+        """
+        return (
+            method in RESUMABLE_METHODS
+            and not self.looks_ahead(method)
+            and (per_wallet or self.per_wallet_from is None)
+        )
 
     def local_date(self, when: datetime) -> date:
         return when.astimezone(self.tz).date()

@@ -43,6 +43,17 @@ CA = Jurisdiction(
     exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=True,
     superficial_loss=True,
+    label="Canada",
+    margin_rule=(
+        "Realized PnL of a closed margin position is a capital gain or loss (1/2 included) in "
+        "the year it closes, unless trading is a business (then income); CRA IT-346R lets a "
+        "speculator report on capital account if done consistently."
+    ),
+    futures_rule=(
+        "Futures PnL and funding are capital gains or losses on capital account if reported so "
+        "consistently (CRA IT-346R, Commodity futures), otherwise business income; fees reduce "
+        "the gain."
+    ),
     extras={"inclusion_rate": lambda: INCLUSION_RATE},
 )
 

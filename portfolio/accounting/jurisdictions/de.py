@@ -54,6 +54,18 @@ DE = Jurisdiction(
     allowed_methods=frozenset({"fifo"}),
     has_term=True,
     exempt_long_term=True,
+    label="Germany",
+    margin_rule=(
+        "Margin positions are Termingeschaefte: realized PnL less fees is Kapitalertrag "
+        "(par. 20 Abs. 2 Satz 1 Nr. 3 EStG, Abgeltungsteuer), not a par. 23 private sale; no "
+        "one-year exemption [UNCONFIRMED: the BMF letters of 10 May 2022 and 6 March 2025 do not "
+        "address exchange margin]."
+    ),
+    futures_rule=(
+        "Futures are Termingeschaefte: realized PnL and funding less fees are Kapitalertraege "
+        "(par. 20 Abs. 2 Satz 1 Nr. 3 EStG); the EUR 20,000 loss-offset cap of par. 20 Abs. 6 "
+        "Satz 5 EStG was repealed by the Jahressteuergesetz 2024 for all open cases."
+    ),
     fee_reduces_proceeds=True,
     cost_from_value_given=False,
     network_fee=NetworkFee.CARRY,

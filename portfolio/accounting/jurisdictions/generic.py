@@ -20,6 +20,9 @@ GENERIC = Jurisdiction(
     tz=ZoneInfo("UTC"),
     default_method="fifo",
     allowed_methods=frozenset({"fifo", "lifo", "hifo", "average", "uk"}),
+    label="Generic (no local rules)",
+    margin_rule="Realized PnL less fees counts in the year the position closes (computation aid).",
+    futures_rule="Realized PnL and funding less fees count in the year booked (computation aid).",
 )
 
 

@@ -59,6 +59,18 @@ UK = Jurisdiction(
     default_method="uk",
     allowed_methods=frozenset({"uk"}),
     year_start=(4, 6),
+    label="United Kingdom",
+    margin_rule=(
+        "Realized PnL of a closed margin position is a chargeable gain or allowable loss in the "
+        "tax year it closes, fees as allowable costs (TCGA 1992 s143: closing out a futures "
+        "contract is a disposal; HMRC Capital Gains Manual CG56100 contracts for differences) "
+        "[UNCONFIRMED: the Cryptoassets Manual does not address exchange margin]."
+    ),
+    futures_rule=(
+        "Cash-settled futures: the close-out is a disposal of the contract, its PnL and funding "
+        "a chargeable gain or allowable loss, fees allowable costs (TCGA 1992 s143(5); HMRC "
+        "CG56000 onward) [UNCONFIRMED for perpetual contracts]."
+    ),
     has_term=False,
     fee_reduces_proceeds=False,
     cost_from_value_given=True,

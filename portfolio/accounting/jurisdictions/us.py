@@ -61,6 +61,19 @@ US = Jurisdiction(
     exchange_fee=ExchangeFee.DISPOSAL,
     airdrop_is_income=True,
     per_wallet_from=date(2025, 1, 1),
+    label="United States",
+    wallet_by_wallet=True,
+    margin_rule=(
+        "Realized PnL of a closed margin position is a capital gain or loss in the tax year the "
+        "position closes, short term (held one year or less, IRC 1222; crypto is property, IRS "
+        "Notice 2014-21 Q-6). Rollover and settlement fees are costs of the position; interest "
+        "on the borrowing may instead be investment interest (IRC 163(d), Form 4952)."
+    ),
+    futures_rule=(
+        "Kraken Futures are not regulated futures contracts on a qualified board or exchange "
+        "(IRC 1256(g)(1)), so the 60/40 rule does not apply: realized PnL and funding are "
+        "capital gain or loss on the termination of the contract (IRC 1234A), fees reduce it."
+    ),
     extras={"form_8949_box": form_8949_box},
 )
 

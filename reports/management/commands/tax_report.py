@@ -1,16 +1,18 @@
 """python manage.py tax_report --user NAME --year YYYY [--jurisdiction J] [--method M]
-[--connection ID] --format json [--output FILE]"""
+[--time-zone ZONE] [--connection ID] --format json [--output FILE]"""
 
 import json
+from zoneinfo import available_timezones
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import METHODS_BY_JURISDICTION, CostBasisMethod, Jurisdiction, KrakenConnection
-from portfolio.accounting import summarise_tax_year, tax_year_period
+from accounts.models import KrakenConnection
+from portfolio.accounting import summarise_tax_year
+from portfolio.accounting.jurisdictions import JURISDICTIONS, METHOD_LABELS
 from portfolio.selectors import never_synced, never_synced_message
-from reports import inputs
+from reports import derivatives, inputs
 from reports.services import compute_for, settings_for
 
 
@@ -22,8 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", type=int, required=True, help="the tax year that starts in this calendar year"
         )
-        parser.add_argument("--jurisdiction", choices=Jurisdiction.values)
-        parser.add_argument("--method", choices=CostBasisMethod.values)
+        parser.add_argument("--jurisdiction", choices=sorted(JURISDICTIONS))
+        parser.add_argument("--method", choices=list(METHOD_LABELS))
+        parser.add_argument(
+            "--time-zone", help="IANA zone tax dates are taken in (default: the profile's)"
+        )
         parser.add_argument("--connection", type=int)
         parser.add_argument("--format", choices=["json"], required=True)
         parser.add_argument("--output", help="write to this file instead of standard output")
@@ -41,27 +46,32 @@ class Command(BaseCommand):
         unsynced = never_synced(connections=in_scope)
         if unsynced:
             raise CommandError(never_synced_message(unsynced), returncode=2)
-        settings = settings_for(user=user, jurisdiction=o["jurisdiction"], method=o["method"])
-        if (
-            o["method"] is None
-            and settings.method not in METHODS_BY_JURISDICTION[settings.jurisdiction]
-        ):
-            # the profile's method belongs to another jurisdiction: use this one's default
+        zone = o["time_zone"]
+        if zone is not None and zone not in available_timezones():
+            raise CommandError(f"--time-zone {zone!r} is not an IANA time zone (e.g. Europe/Paris)")
+        try:
             settings = settings_for(
-                user=user,
-                jurisdiction=settings.jurisdiction,
-                method=METHODS_BY_JURISDICTION[settings.jurisdiction][0],
+                user=user, jurisdiction=o["jurisdiction"], method=o["method"], time_zone=zone
             )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if not 2009 <= o["year"] <= 2100:
             raise CommandError(f"--year {o['year']} is not a plausible tax year")
-        start, end = tax_year_period(settings.jurisdiction, o["year"])
+        _start, end = settings.rules.tax_year_period(o["year"])
         as_of = min(timezone.now(), end)
         rows = inputs.ledger_rows(
             user=user, connection=connection, per_connection=settings.per_wallet
         )
         prices = inputs.price_source(user=user, connection=connection) if rows else None
         _classified, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
-        text = json.dumps(summarise_tax_year(result, o["year"]), indent=2)
+        books = derivatives.derivatives_for(
+            user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
+            prices=prices,
+        )  # fmt: skip
+        summary = derivatives.with_blocks(
+            summarise_tax_year(result, o["year"]), books, o["year"], settings.base_currency
+        )
+        text = json.dumps(summary, indent=2)
         if o["output"]:
             try:
                 with open(o["output"], "w") as handle:

@@ -1,0 +1,50 @@
+"""Pages show figures only under the settings they were computed with."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Profile
+from portfolio.templatetags.numbers import money
+from reports.selectors import overview_for
+from reports.services import accounting_rebuild
+from tests.factories import PASSWORD
+from tests.simulated import connect, sync
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def synced(simulator):
+    connection = connect(simulator, simulator.add_account(seed=61, size=300))
+    sync(connection)
+    return connection
+
+
+def test_after_a_currency_change_the_old_figures_never_show_under_the_new_label(synced, client):
+    user = synced.user
+    usd_run = accounting_rebuild(user=user, daily_values=False)
+    usd_value = money(overview_for(run=usd_run).market_value, "USD")
+    client.login(username=user.username, password=PASSWORD)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"{usd_value} USD" in page and "pending" not in page
+
+    Profile.objects.filter(user=user).update(base_currency="GBP")  # its rebuild has not run yet
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "A rebuild for us · fifo · GBP · America/New_York is pending" in page
+    assert usd_value not in page
+    assert "Portfolio value" not in page and "Holdings" not in page
+    year = usd_run.years.order_by("year").last().year
+    response = client.get(reverse("tax_year", args=[year]), follow=True)
+    assert response.redirect_chain == [(reverse("dashboard"), 302)]
+    assert "pending" in response.content.decode()
+
+    gbp_run = accounting_rebuild(user=user, daily_values=False)
+    gbp_value = money(overview_for(run=gbp_run).market_value, "GBP")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"{gbp_value} GBP" in page and "pending" not in page
+    assert client.get(reverse("tax_year", args=[year])).status_code == 200
+
+    Profile.objects.filter(user=user).update(base_currency="USD")
+    assert accounting_rebuild(user=user, daily_values=False).pk == usd_run.pk  # unchanged inputs
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"{usd_value} USD" in page and "pending" not in page and gbp_value not in page
