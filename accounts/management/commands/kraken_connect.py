@@ -66,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError("--rate-max/--rate-decay replace --tier; give one or the other")
         data = ConnectionInput(
             label=o["label"],
-            api_key="" if o["csv_only"] else self._api_key(o["api_key"]),
+            api_key=(o["api_key"] or "") if o["csv_only"] else self._api_key(o["api_key"]),
             api_secret=self._secret(o["api_secret"], "--api-secret") if o["api_secret"] else "",
             futures_key=self._secret(o["futures_key"], "--futures-key"),
             futures_secret=self._secret(o["futures_secret"], "--futures-secret"),
