@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.forms import ConnectionForm, ProfileForm, SignUpForm
 from portfolio.selectors import sync_status_for
-from reports.tasks import accounting_rebuild_task
+from reports.tasks import prices_fill_task
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         if changed and selectors.connections_for(user=request.user).exists():
             user_id = request.user.pk
-            transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+            transaction.on_commit(lambda: prices_fill_task.delay(user_id))
             messages.success(request, "Profile saved. Your accounts are being recomputed.")
         else:
             messages.success(request, "Profile saved.")

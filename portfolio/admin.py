@@ -117,5 +117,5 @@ class FuturesLogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(models.PriceQuote)
 class PriceQuoteAdmin(admin.ModelAdmin):
-    list_display = ("pair_id", "interval", "time", "close", "vwap")
-    search_fields = ("pair_id",)
+    list_display = ("pair", "interval", "time", "close", "source")
+    search_fields = ("pair",)

@@ -33,9 +33,9 @@ def sync_connection(self, run_id: int) -> str:
     if run is None:
         return "nothing to do"
     if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        from reports.tasks import accounting_rebuild_task  # the accounts follow the new data
+        from reports.tasks import prices_fill_task  # prices first, then the accounts
 
-        accounting_rebuild_task.delay(run.connection.user_id)
+        prices_fill_task.delay(run.connection.user_id, run.connection_id, run.pk)
     return run.state
 
 

@@ -28,6 +28,7 @@ from portfolio.accounting import (
     classify_ledger,
     portfolio_value_by_day,
 )
+from portfolio.prices.selectors import prices_version
 from reports import incremental, inputs, storage
 from reports.models import AccountingRun
 
@@ -54,8 +55,9 @@ def settings_for(*, user, jurisdiction: str | None = None, method: str | None = 
     )
 
 
-def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime) -> str:
+def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime, prices: str) -> str:
     sha = hashlib.sha256(repr(settings).encode())
+    sha.update(prices.encode())
     sha.update(as_of.date().isoformat().encode())
     for row in rows:
         sha.update(
@@ -95,7 +97,8 @@ def accounting_rebuild(
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
-    digest = _digest(rows, settings, as_of)
+    version = prices_version(user=user)
+    digest = _digest(rows, settings, as_of, version)
     latest = _latest(user=user, connection=connection, settings=settings)
     if latest is not None and latest.inputs_digest == digest and not force:
         return latest
@@ -110,16 +113,14 @@ def accounting_rebuild(
         per_wallet=settings.per_wallet,
         as_of=as_of,
         inputs_digest=digest,
+        prices_version=version,
     )
     try:
-        chart_prices = (
-            inputs.price_source(user=user, connection=connection, coarse=True)
-            if daily_values and rows
-            else None
-        )
+        chart_prices = prices if daily_values and rows else None
         inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices)
         point = None
-        if not force:
+        if not force and latest is not None and latest.prices_version == version:
+            # earlier years are copied only when the stored prices are the ones they used
             point = incremental.resume_point(
                 previous=latest,
                 settings=settings,
@@ -158,7 +159,7 @@ def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
     checkpoint, more = incremental.full_checkpoint(
         rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of)
+    days = daily_values_for(i.classified, i.settings, i.chart_prices, i.as_of)
     _store(
         run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more
     )
@@ -170,7 +171,7 @@ def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs
         point, rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
     days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
+    days = daily_values_for(i.classified, i.settings, i.chart_prices, i.as_of, start=days_from)
     incremental.store(
         run, point, i.classified, resumed, settings=i.settings, days=days, days_from=days_from
     )
@@ -191,7 +192,10 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
     )
 
 
-def _daily(classified, settings: Settings, prices, as_of: datetime, start: date | None = None):
+def daily_values_for(
+    classified, settings: Settings, prices, as_of: datetime, start: date | None = None
+):
+    """The chart's value per day (the engine's ``portfolio_value_by_day`` over the events)."""
     if prices is None or not classified.events:
         return ()
     start = start or min(event.time for event in classified.events).date()

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import profile_for
 from reports import selectors
-from reports.tasks import accounting_rebuild_task
+from reports.tasks import prices_fill_task
 
 
 @login_required
@@ -32,6 +32,6 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
     user_id = request.user.pk
-    transaction.on_commit(lambda: accounting_rebuild_task.delay(user_id))
+    transaction.on_commit(lambda: prices_fill_task.delay(user_id))
     messages.success(request, "Recomputing your accounts; refresh in a moment.")
     return redirect("dashboard")

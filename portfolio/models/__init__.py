@@ -24,7 +24,11 @@ from portfolio.models.sync import (
     SyncState,
     SyncTrigger,
 )
-from portfolio.prices.models import PriceQuote  # the lead's price cache (app_label portfolio)
+from portfolio.prices.models import (  # the shared price store (app_label portfolio)
+    ManualPrice,
+    PriceCoverage,
+    PriceQuote,
+)
 
 __all__ = [
     "ACTIVE_STATES",
@@ -41,7 +45,9 @@ __all__ = [
     "FuturesLogEntry",
     "FuturesPosition",
     "LedgerEntry",
+    "ManualPrice",
     "MarginPosition",
+    "PriceCoverage",
     "PriceQuote",
     "Reconciliation",
     "SyncCursor",

@@ -1,0 +1,70 @@
+"""Prices first, then numbers: which prices a user's accounts need, and filling them.
+
+The needs are exactly what the engine and the daily chart ask the price source for, found by
+running them once over a source that records every question and answers none. The fill then
+stores those prices in the shared store (``portfolio.prices.fill``); the rebuild that follows reads
+the store only and never waits on Kraken.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.models import KrakenConnection
+from accounts.selectors import connections_for
+from portfolio.accounting import Price, PriceNotFound, classify_ledger
+from portfolio.kraken_factory import clients_for
+from portfolio.prices.fill import FillReport, Progress, prices_fill
+from reports import incremental, inputs
+from reports.services import daily_values_for, settings_for
+
+
+class _Recorder:
+    """A price source that answers nothing and remembers every question."""
+
+    def __init__(self) -> None:
+        self.asked: set[tuple[str, str, datetime]] = set()
+
+    def price(self, asset: str, quote: str, at: datetime) -> Price:
+        self.asked.add((asset, quote, at))
+        raise PriceNotFound(asset, quote, at)
+
+
+def price_needs(
+    *, user, connection: KrakenConnection | None = None, as_of: datetime | None = None
+) -> set[tuple[str, str, datetime]]:
+    """(asset, quote, moment) for every price the user's accounts and chart ask for."""
+    as_of = as_of or timezone.now()
+    settings = settings_for(user=user)
+    rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
+    recorder = _Recorder()
+    classified = classify_ledger(rows)
+    incremental.engine(classified.events, settings=settings, as_of=as_of, prices=recorder)
+    daily_values_for(classified, settings, recorder, as_of)
+    return recorder.asked
+
+
+def prices_fill_for(
+    *,
+    user,
+    connection: KrakenConnection | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> FillReport:
+    """Fetch into the shared store the prices the user's accounts need (bounded; see fill)."""
+    now = now or timezone.now()
+    connection = connection or connections_for(user=user).first()
+    if connection is None:
+        return FillReport()
+    if progress:
+        progress(0, 0, "finding the prices the accounts need")
+    needs = price_needs(user=user, connection=connection, as_of=now)
+    return prices_fill(
+        public=clients_for(connection=connection).public,
+        pairs=inputs.pairs_for(user=user, connection=connection),
+        needs=needs,
+        now=now,
+        progress=progress,
+    )
