@@ -195,9 +195,7 @@ def spot_public(sim: SimulatorServer, request: Request, method: str) -> Outcome:
     params = {k: v[-1] for k, v in parse_qs(request.query, keep_blank_values=True).items()}
     try:
         with sim.lock:
-            result = PUBLIC[method](
-                PublicContext(market=sim.market, last_day=sim.last_day()), params
-            )
+            result = PUBLIC[method](PublicContext(market=sim.market, now=sim.now()), params)
     except KrakenError as exc:
         return Outcome(spot_error(exc.message), key, endpoint, exc.message)
     return Outcome(spot_ok(result), key, endpoint)
