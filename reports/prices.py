@@ -32,18 +32,22 @@ class _Recorder:
         raise PriceNotFound(asset, quote, at)
 
 
+Need = tuple[str, str, datetime]
+
+
 def price_needs(
     *, user, connection: KrakenConnection | None = None, as_of: datetime | None = None
-) -> set[tuple[str, str, datetime]]:
-    """(asset, quote, moment) for every price the user's accounts and chart ask for."""
+) -> tuple[set[Need], set[Need]]:
+    """(asset, quote, moment) for every price the user's accounts ask for, and, apart, those
+    the daily chart asks for (day ends, which daily candles price well enough)."""
     as_of = as_of or timezone.now()
     settings = settings_for(user=user)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
-    recorder = _Recorder()
+    events, chart = _Recorder(), _Recorder()
     classified = classify_ledger(rows)
-    incremental.engine(classified.events, settings=settings, as_of=as_of, prices=recorder)
-    daily_values_for(classified, settings, recorder, as_of)
-    return recorder.asked
+    incremental.engine(classified.events, settings=settings, as_of=as_of, prices=events)
+    daily_values_for(classified, settings, chart, as_of)
+    return events.asked, chart.asked - events.asked
 
 
 def prices_fill_for(
@@ -60,11 +64,12 @@ def prices_fill_for(
         return FillReport()
     if progress:
         progress(0, 0, "finding the prices the accounts need")
-    needs = price_needs(user=user, connection=connection, as_of=now)
+    needs, chart = price_needs(user=user, connection=connection, as_of=now)
     return prices_fill(
         public=clients_for(connection=connection).public,
         pairs=inputs.pairs_for(user=user, connection=connection),
         needs=needs,
+        daily_needs=chart,
         now=now,
         progress=progress,
     )

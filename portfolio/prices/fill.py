@@ -5,7 +5,9 @@ fixed span from now (1 minute: 12 hours; 60 minutes: 30 days; 1440: about two ye
 fourteen years). For every moment that needs a price, the fill picks the finest interval that still
 reaches it; every (pair, interval) picked is fetched once, whatever the number of moments, and all
 its completed candles are stored with the span they cover (``PriceCoverage``). A moment inside a
-covered span is never fetched again.
+covered span is never fetched again (unless the API now reaches it with a finer interval than
+the one that covered it: the plan depends only on the moments and the time of the fill, never on
+the order in which moments or pairs were filled).
 
 Bound: a fill makes at most ``len(API_INTERVALS)`` (8) OHLC calls per pair on the moments' routes,
 and no call at all when every moment is covered. Kraken's public rate is about one call a second,
@@ -60,23 +62,27 @@ def moments_by_pair(
 
 
 def plan_fill(
-    moments: dict[str, set[datetime]], *, now: datetime, report: FillReport
+    moments: dict[str, set[datetime]],
+    *,
+    now: datetime,
+    report: FillReport,
+    finest: int = API_INTERVALS[0],
 ) -> list[tuple[str, int]]:
-    """(pair, interval) to fetch, sorted: per uncovered moment, the finest interval reaching it."""
+    """(pair, interval) to fetch, sorted: per uncovered moment, the finest interval (no finer
+    than ``finest``) that reaches it."""
     plan: set[tuple[str, int]] = set()
+    usable = [i for i in API_INTERVALS if i >= finest]
     for pair in sorted(moments):
-        spans = list(PriceCoverage.objects.filter(pair=pair).values_list("start", "end"))
+        spans = list(
+            PriceCoverage.objects.filter(pair=pair).values_list("start", "end", "interval")
+        )
         for at in sorted(moments[pair]):
-            if any(start <= at < end for start, end in spans):
-                continue
             interval = next(
-                (
-                    i
-                    for i in API_INTERVALS
-                    if reach(i, now)[0] <= candle_start(at, i) < reach(i, now)[1]
-                ),
+                (i for i in usable if reach(i, now)[0] <= candle_start(at, i) < reach(i, now)[1]),
                 None,
             )
+            if any(s <= at < e and i <= (interval or 10**6) for s, e, i in spans):
+                continue  # stored as finely as the API could give it now, or finer
             if interval is None:
                 report.unreachable.append((pair, at))
             else:
@@ -91,10 +97,15 @@ def prices_fill(
     needs: Iterable[tuple[str, str, datetime]],
     now: datetime,
     progress: Progress | None = None,
+    daily_needs: Iterable[tuple[str, str, datetime]] = (),
 ) -> FillReport:
-    """Store the candles the needs call for; calls <= 8 x pairs (see the module's bound)."""
+    """Store the candles the needs call for; calls <= 8 x pairs (see the module's bound).
+
+    ``daily_needs`` (a chart's day-end values) settle for daily or weekly candles."""
     report = FillReport()
     plan = plan_fill(moments_by_pair(needs, pairs), now=now, report=report)
+    daily = plan_fill(moments_by_pair(daily_needs, pairs), now=now, report=report, finest=1440)
+    plan = sorted(set(plan) | set(daily))
     report.planned = plan
     for done, (pair, interval) in enumerate(plan):
         if progress:

@@ -11,16 +11,19 @@ The rule (README, "How the numbers are made", states the same):
 2. Route. The pair itself (base/quote), else its inverse (1/price), else a cross rate through USD,
    then EUR, then BTC (asset/pivot x pivot/quote, each leg by this rule). The first route whose
    every leg has a price wins.
-3. One pair at a moment t: the finest stored candle that contains t, in the order of Kraken's
-   intervals 1, 5, 15, 30, 60, 240, 720, 1440 and 10080 minutes (candles start at multiples of
-   their length since the Unix epoch, as Kraken's do); its close, the last traded price of that
-   candle, is the price.
-4. No candle contains t (no trade in that period, or the period not stored): the nearest earlier
-   candle, the one that ended last at or before t, if it ended no more than 7 days before t
-   (a tie goes to the finer interval); its close is the price.
+3. One pair at a moment t: Kraken's intervals are tried finest first, 1, 5, 15, 30, 60, 240, 720,
+   1440 and 10080 minutes (candles start at multiples of their length since the Unix epoch, as
+   Kraken's do). For an interval, the stored candle that contains t gives its close (the last
+   traded price of that candle); if none does (no trade in it), the candle just before it, which
+   ended at the start of the containing one, gives its close (the last trade before t). The first
+   interval that has either is used.
+4. No interval has either (no trade for a while, or the period not stored): the nearest earlier
+   candle of any interval, the one that ended last at or before t, if it ended no more than
+   7 days before t (a tie goes to the finer interval); its close is the price.
 5. Nothing within 7 days on any route: a price the user entered by hand for exactly that asset
    and currency at or before t, within the same 7 days. Otherwise there is no price: the engine
-   lists the asset and the moment as a problem and leaves the value out (never a guessed number).
+   lists the asset and the moment as a problem ("missing_price") and the leg counts as zero in
+   the totals, flagged, never silently; entering a price by hand (page or ``prices_set``) fixes it.
 
 Each price carries its source: the pair, the interval, the candle's start time, where the candle
 came from (Kraken's OHLC API, an OHLCVT file, public Trades) and which rule step chose it.
@@ -115,19 +118,27 @@ class _PairStore:
         span = self.spans.get(interval)
         return span is not None and span[0] <= start <= span[1] + slack
 
-    def containing(self, at: datetime) -> Candle | None:
-        keys = [(i, candle_start(at, i)) for i in INTERVALS if self._covers(i, candle_start(at, i))]
-        fine = {start for i, start in keys if i not in PRELOADED}
+    def containing(self, at: datetime) -> tuple[Candle, str] | None:
+        """Step 3: the finest interval with the candle containing ``at`` or the one before it."""
+        keys = []
+        for i in INTERVALS:
+            start = candle_start(at, i)
+            if self._covers(i, start, timedelta(minutes=i)):
+                keys.append((i, start, start - timedelta(minutes=i)))
+        fine = {t for i, start, before in keys if i not in PRELOADED for t in (start, before)}
         found: dict[tuple[int, datetime], Candle] = {}
         if fine:
             rows = PriceQuote.objects.filter(
                 pair=self.pair, time__in=fine, interval__lt=min(PRELOADED)
             ).values_list("interval", "time", "close", "source")
             found = {(i, t): Candle(i, t, c, s) for i, t, c, s in rows}
-        for key in keys:
-            candle = found.get(key) or self.coarse.get(key)
+        for i, start, before in keys:
+            candle = found.get((i, start)) or self.coarse.get((i, start))
             if candle is not None:
-                return candle
+                return candle, ""
+            candle = found.get((i, before)) or self.coarse.get((i, before))
+            if candle is not None:
+                return candle, "the candle before, none traded in the moment's"
         return None
 
     def earlier(self, at: datetime) -> Candle | None:
@@ -174,6 +185,7 @@ class StoredPrices:
         self._user = user
         self._stores: dict[str, _PairStore] = {}
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
+        self._manuals: dict[tuple[str, str], list[tuple[datetime, Decimal]]] | None = None
 
     def routes(self, asset: str, quote: str) -> list[Route]:
         return find_routes(self._pairs, asset, quote)
@@ -212,10 +224,11 @@ class StoredPrices:
             store = self._stores.get(pair)
             if store is None:
                 store = self._stores[pair] = _PairStore(pair)
-            candle = store.containing(at)
-            how = ""
-            if candle is None:
-                candle, how = store.earlier(at), "nearest earlier candle"
+            found = store.containing(at)
+            if found is not None:
+                candle, how = found
+            else:
+                candle, how = store.earlier(at), "nearest earlier candle within 7 days"
             self._memo[key] = (
                 None
                 if candle is None or candle.close <= 0
@@ -226,14 +239,17 @@ class StoredPrices:
     def _manual(self, asset: str, quote: str, at: datetime) -> Price | None:
         if self._user is None:
             return None
-        row = (
-            ManualPrice.objects.filter(
-                user=self._user, asset=asset, quote=quote, time__lte=at, time__gte=at - WINDOW
-            )
-            .order_by("-time")
-            .values_list("price", "time")
-            .first()
-        )
-        if row is None:
+        if self._manuals is None:  # a user's hand-entered prices are few: read them once
+            self._manuals = {}
+            rows = ManualPrice.objects.filter(user=self._user).order_by("time")
+            for a, q, time, price in rows.values_list("asset", "quote", "time", "price"):
+                self._manuals.setdefault((a, q), []).append((time, price))
+        candidates = [
+            (time, price)
+            for time, price in self._manuals.get((asset, quote), [])
+            if at - WINDOW <= time <= at
+        ]
+        if not candidates:
             return None
-        return Price(row[0], f"entered by hand for {asset}/{quote} at {row[1]:%Y-%m-%d %H:%M} UTC")
+        time, price = candidates[-1]
+        return Price(price, f"entered by hand for {asset}/{quote} at {time:%Y-%m-%d %H:%M} UTC")

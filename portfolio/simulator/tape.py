@@ -2,7 +2,7 @@
 
 Each pair's day is a path through the minutes from the day's open (00:00) to its close (23:59),
 touching the day's high and low at two seeded minutes, with a seeded bridged random walk between
-those anchors, clamped to [low, high]. About three minutes in four carry one print at the path's
+those anchors, clamped to [low, high]. About seven minutes in eight carry one print at the path's
 price, so one-minute candles look like a liquid Kraken pair's, and the price at a moment
 (``price_at``) is the path's price in that minute. Everything is derived from the market seed, the
 pair and the day, so a day is the same whenever and in whatever order it is asked for; days are
@@ -134,12 +134,14 @@ class Tape:
         for (a, pa), (b, pb) in zip(anchors, anchors[1:], strict=False):
             out.extend(_segment(rng, a, pa, b, pb, step))
         out.append(cl)
+        if min(out) >= lo and max(out) <= h:
+            return out
         return list(map(min, map(max, out, repeat(lo)), repeat(h)))
 
     def _draws(self, pair: Pair, day: int) -> tuple[str, int, int, int, list[int]]:
         """Which minutes print ('1'/'0' by minute), sides, order types, unit volume, multiples."""
         rng = random.Random(f"prints:{self.seed}:{pair.id}:{day}")
-        mask = rng.getrandbits(MINUTES) | rng.getrandbits(MINUTES)
+        mask = rng.getrandbits(MINUTES) | rng.getrandbits(MINUTES) | rng.getrandbits(MINUTES)
         sides, limit = rng.getrandbits(MINUTES), rng.getrandbits(MINUTES)
         unit = rng.randint(1, 300) * 10 ** max(pair.lot_decimals - 2, 0)
         digits = format(rng.getrandbits(4 * MINUTES), f"0{MINUTES}x")
