@@ -52,6 +52,7 @@ INTERVALS = (1, 5, 15, 30, 60, 240, 720, 1440, 10080)
 #: Candles of these lengths are few (a pair's whole history fits in memory); finer ones are queried.
 PRELOADED = (1440, 10080)
 WINDOW = timedelta(days=7)
+_SCAN = 3000  # rows read at most by one look back (then one query per interval)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -143,16 +144,50 @@ class _PairStore:
 
     def earlier(self, at: datetime) -> Candle | None:
         """The candle that ended last at or before ``at``, within WINDOW (ties: finer first)."""
+        covered = [
+            i
+            for i in INTERVALS
+            if self._covers(i, at - timedelta(minutes=i) - WINDOW, WINDOW + timedelta(minutes=i))
+        ]
+        found = self._latest_fine([i for i in covered if i not in PRELOADED], at)
+        for interval in (i for i in covered if i in PRELOADED):
+            found[interval] = self._latest_starting_by(interval, at - timedelta(minutes=interval))
         best: Candle | None = None
-        for interval in INTERVALS:
-            latest_start = at - timedelta(minutes=interval)
-            if not self._covers(interval, latest_start - WINDOW, WINDOW):
+        for interval in INTERVALS:  # finest first, so a tie keeps the finer candle
+            candle = found.get(interval)
+            if candle is None or candle.end < at - WINDOW:
                 continue
-            candle = self._latest_starting_by(interval, latest_start)
-            fresh = candle is not None and candle.end >= at - WINDOW
-            if fresh and (best is None or candle.end > best.end):
+            if best is None or candle.end > best.end:
                 best = candle
         return best
+
+    def _latest_fine(self, intervals: list[int], at: datetime) -> dict[int, Candle | None]:
+        """Per fine interval, its latest candle ending at or before ``at`` (one query mostly)."""
+        if not intervals:
+            return {}
+        rows = (
+            PriceQuote.objects.filter(
+                pair=self.pair,
+                interval__in=intervals,
+                time__gte=at - WINDOW - timedelta(minutes=max(intervals)),
+                time__lt=at,
+            )
+            .order_by("-time")
+            .values_list("interval", "time", "close", "source")[:_SCAN]
+        )
+        found: dict[int, Candle | None] = {}
+        scanned = 0
+        for interval, time, close, source in rows:
+            scanned += 1
+            if interval not in found and time + timedelta(minutes=interval) <= at:
+                found[interval] = Candle(interval, time, close, source)
+        if scanned == _SCAN:  # a dense stretch: ask the intervals not seen one by one
+            for interval in intervals:
+                if interval not in found:
+                    found[interval] = self._latest_starting_by(
+                        interval, at - timedelta(minutes=interval)
+                    )
+        return found
 
     def _latest_starting_by(self, interval: int, latest_start: datetime) -> Candle | None:
         if interval in PRELOADED:

@@ -39,6 +39,10 @@ def _day_candles(pair: Pair, rows: list[Row], width: int) -> Iterable[tuple[int,
         index = stop
 
 
+def _date(day: int) -> dt.date:
+    return dt.datetime.fromtimestamp(EPOCH_TS + day * DAY, dt.UTC).date()
+
+
 def write_ohlcvt(
     market: Market,
     path: Path,
@@ -48,8 +52,10 @@ def write_ohlcvt(
     last_day: dt.date,
     pairs: Iterable[str] | None = None,
     intervals: Iterable[int] = FILE_INTERVALS,
+    only_days: set[dt.date] | None = None,
 ) -> int:
-    """Write candles of days [first_day, last_day] (UTC) complete by ``now`` (ticks); rows."""
+    """Write candles of days [first_day, last_day] (UTC) complete by ``now`` (ticks); rows.
+    ``only_days`` keeps just those days (a small file for tests)."""
     chosen = [PAIRS[p] for p in pairs] if pairs else list(PAIRS.values())
     day0 = (int(dt.datetime.combine(first_day, dt.time(), dt.UTC).timestamp()) - EPOCH_TS) // DAY
     day1 = (int(dt.datetime.combine(last_day, dt.time(), dt.UTC).timestamp()) - EPOCH_TS) // DAY
@@ -61,6 +67,8 @@ def write_ohlcvt(
                 name = f"{pair.altname}_{interval}.csv"
                 with archive.open(name, "w") as raw, io.TextIOWrapper(raw, "ascii") as out:
                     for day in range(max(day0, 0), day1 + 1):
+                        if only_days is not None and _date(day) not in only_days:
+                            continue
                         start = (EPOCH_TS + day * DAY) * TICKS
                         rows = market.rows_between(pair, start, start + DAY * TICKS, now)
                         for begin, totals in _day_candles(pair, rows, width):

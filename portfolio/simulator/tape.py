@@ -2,8 +2,9 @@
 
 Each pair's day is a path through the minutes from the day's open (00:00) to its close (23:59),
 touching the day's high and low at two seeded minutes, with a seeded bridged random walk between
-those anchors, clamped to [low, high]. About seven minutes in eight carry one print at the path's
-price, so one-minute candles look like a liquid Kraken pair's, and the price at a moment
+those anchors, clamped to [low, high]. Pairs quoted in USD or EUR print every minute, the others
+in about seven minutes out of eight, one print at the path's price, so one-minute candles look
+like a liquid Kraken pair's, and the price at a moment
 (``price_at``) is the path's price in that minute. Everything is derived from the market seed, the
 pair and the day, so a day is the same whenever and in whatever order it is asked for; days are
 built lazily and only their totals are kept, so years of tape cost little memory.
@@ -30,6 +31,7 @@ MINUTES = 1440
 TICKS = 10_000
 
 Row = tuple[int, int, int, str, str, int]
+_LIQUID = ("ZUSD", "ZEUR")  # pairs quoted in USD or EUR trade every minute
 #: a print's volume in units of the day's lot, by a random hex digit
 _MULTIPLES = dict(
     zip("0123456789abcdef", (1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 5, 5, 8, 13), strict=True)
@@ -142,6 +144,8 @@ class Tape:
         """Which minutes print ('1'/'0' by minute), sides, order types, unit volume, multiples."""
         rng = random.Random(f"prints:{self.seed}:{pair.id}:{day}")
         mask = rng.getrandbits(MINUTES) | rng.getrandbits(MINUTES) | rng.getrandbits(MINUTES)
+        if pair.quote in _LIQUID:
+            mask = (1 << MINUTES) - 1
         sides, limit = rng.getrandbits(MINUTES), rng.getrandbits(MINUTES)
         unit = rng.randint(1, 300) * 10 ** max(pair.lot_decimals - 2, 0)
         digits = format(rng.getrandbits(4 * MINUTES), f"0{MINUTES}x")
