@@ -107,3 +107,14 @@ def disposals_for(*, run: AccountingRun, year: int) -> QuerySet[DisposalRow]:
 
 def income_for(*, run: AccountingRun, year: int) -> QuerySet[IncomeRow]:
     return IncomeRow.objects.filter(run=run, tax_year=year).order_by("time", "event_id")
+
+
+def missing_prices_for(*, run: AccountingRun, limit: int = 200) -> list[dict]:
+    """The run's "missing_price" problems (asset and moment), one per asset and moment."""
+    seen, out = set(), []
+    for problem in run.problems:
+        key = (problem.get("asset"), problem.get("time"))
+        if problem.get("code") == "missing_price" and key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out[:limit]

@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import profile_for
+from portfolio.prices.manual import manual_price_set, manual_prices_for
 from reports import selectors
+from reports.forms import ManualPriceForm
 from reports.tasks import prices_fill_task
 
 
@@ -35,3 +38,27 @@ def rebuild(request: HttpRequest) -> HttpResponse:
     transaction.on_commit(lambda: prices_fill_task.delay(user_id))
     messages.success(request, "Recomputing your accounts; refresh in a moment.")
     return redirect("dashboard")
+
+
+@login_required
+def prices(request: HttpRequest) -> HttpResponse:
+    """The prices that could not be found (asset and moment), and a form to enter one by hand."""
+    form = ManualPriceForm(request.POST or None, initial=request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            manual_price_set(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            user_id = request.user.pk
+            transaction.on_commit(lambda: prices_fill_task.delay(user_id))
+            messages.success(request, "Price saved. Your accounts are being recomputed.")
+            return redirect("prices")
+    run = selectors.latest_run_for(user=request.user)
+    context = {
+        "form": form,
+        "missing": selectors.missing_prices_for(run=run) if run else [],
+        "manual": manual_prices_for(user=request.user),
+        "base": profile_for(user=request.user).base_currency,
+    }
+    return render(request, "reports/prices.html", context)
