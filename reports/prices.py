@@ -9,12 +9,13 @@ the store only and never waits on Kraken.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
-from portfolio.accounting import Price, PriceNotFound, classify_ledger
+from portfolio.accounting import Price, classify_ledger
 from portfolio.kraken_factory import clients_for
 from portfolio.prices.fill import FillReport, Progress, prices_fill
 from reports import incremental, inputs
@@ -22,14 +23,15 @@ from reports.services import daily_values_for, settings_for
 
 
 class _Recorder:
-    """A price source that answers nothing and remembers every question."""
+    """A price source that remembers every question and answers 1, so the engine asks only for
+    what it values (a refusal would make it ask again through every pivot)."""
 
     def __init__(self) -> None:
         self.asked: set[tuple[str, str, datetime]] = set()
 
     def price(self, asset: str, quote: str, at: datetime) -> Price:
         self.asked.add((asset, quote, at))
-        raise PriceNotFound(asset, quote, at)
+        return Price(Decimal(1), "recorded")
 
 
 Need = tuple[str, str, datetime]
