@@ -28,7 +28,7 @@ from portfolio.accounting import (
     classify_ledger,
     portfolio_value_by_day,
 )
-from portfolio.prices.selectors import prices_version
+from portfolio.prices.selectors import prices_unchanged_before, prices_version
 from reports import incremental, inputs, storage
 from reports.models import AccountingRun
 
@@ -119,8 +119,7 @@ def accounting_rebuild(
         chart_prices = prices if daily_values and rows else None
         inputs_ = _Inputs(rows, classify_ledger(rows), settings, as_of, prices, chart_prices)
         point = None
-        if not force and latest is not None and latest.prices_version == version:
-            # earlier years are copied only when the stored prices are the ones they used
+        if not force:
             point = incremental.resume_point(
                 previous=latest,
                 settings=settings,
@@ -128,6 +127,10 @@ def accounting_rebuild(
                 events=inputs_.classified.events,
                 as_of=as_of,
             )
+        if point is not None and not prices_unchanged_before(
+            since_version=latest.prices_version, version=version, boundary=point.stored.boundary
+        ):
+            point = None  # earlier years are copied only if their prices cannot have changed
         if point is None:
             _rebuild_full(run, inputs_)
         else:

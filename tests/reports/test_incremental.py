@@ -18,8 +18,18 @@ from reports.models import (
     RunCheckpoint,
     YearResult,
 )
+from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
-from tests.simulated import connect, sync
+from tests.simulated import connect
+from tests.simulated import sync as sync_only
+
+
+def sync(connection):
+    """Sync, then store the prices the new events need: prices first, as the task chain does."""
+    run = sync_only(connection)
+    prices_fill_for(user=connection.user)
+    return run
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)  # the simulated history ends in 2025; appends follow
