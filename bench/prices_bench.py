@@ -44,7 +44,7 @@ class NoPrices:
 
 
 def main() -> None:
-    from rebuild_bench import prepare_database
+    from rebuild_bench import prepare_database, synced_account
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
@@ -55,7 +55,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from decimal import Decimal
 
     from django.conf import settings
     from django.core.management import call_command
@@ -66,25 +65,12 @@ def main() -> None:
     from portfolio.models import PriceQuote
     from portfolio.simulator.server import SimulatorServer
     from reports.prices import price_needs, prices_fill_for
-    from tests.factories import UserFactory, make_connection
-    from tests.simulated import sync
 
     speed = 1000
     with SimulatorServer(speed=speed, seed=5).start() as server:
-        account = server.add_account(seed=99, size=args.entries)
-        creds = account.credentials()
-        user = UserFactory()
-        connection = make_connection(
-            user=user,
-            label="Bench",
-            api_key=creds["spot_key"],
-            api_secret=creds["spot_secret"],
-            api_url=server.base_url,
-            rate_tier="custom",
-            rate_max=Decimal(20),
-            rate_decay=Decimal(speed),
+        account, user, _connection, _generated, _synced = synced_account(
+            server, args.entries, speed
         )
-        assert sync(connection).state == "succeeded"
         assets = sorted({e.asset for e in account.truth.ledgers})
         t0 = time.perf_counter()
         needs, chart = price_needs(user=user)
