@@ -20,15 +20,7 @@ from reports.models import (
 )
 from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
-from tests.simulated import connect
-from tests.simulated import sync as sync_only
-
-
-def sync(connection):
-    """Sync, then store the prices the new events need: prices first, as the task chain does."""
-    run = sync_only(connection)
-    prices_fill_for(user=connection.user)
-    return run
+from tests.simulated import connect, sync
 
 
 pytestmark = pytest.mark.django_db(transaction=True)
