@@ -20,6 +20,9 @@ The rule (README, "How the numbers are made", states the same):
 4. No interval has either (no trade for a while, or the period not stored): the nearest earlier
    candle of any interval, the one that ended last at or before t, if it ended no more than
    7 days before t (a tie goes to the finer interval); its close is the price.
+   Steps 3 (the candle before) and 4 need stored data past the moment: some candle of the pair
+   that ends after t. Until then t has no price from that pair (t may not have happened yet,
+   or its data is not stored yet), so a price never rests on data that was merely not fetched.
 5. Nothing within 7 days on any route: a price the user entered by hand for exactly that asset
    and currency at or before t, within the same 7 days. Otherwise there is no price: the engine
    lists the asset and the moment as a problem ("missing_price") and the leg counts as zero in
@@ -114,6 +117,10 @@ class _PairStore:
         for interval, candles in self.coarse_sorted.items():
             if candles:
                 self.spans[interval] = (candles[0].time, candles[-1].time)
+        self.data_end = max(
+            (last + timedelta(minutes=i) for i, (_first, last) in self.spans.items()),
+            default=EPOCH,
+        )
 
     def _covers(self, interval: int, start: datetime, slack: timedelta = timedelta(0)) -> bool:
         span = self.spans.get(interval)
@@ -264,6 +271,8 @@ class StoredPrices:
                 candle, how = found
             else:
                 candle, how = store.earlier(at), "nearest earlier candle within 7 days"
+            if how and store.data_end <= at:
+                candle = None  # nothing stored past the moment: it may not have happened yet
             self._memo[key] = (
                 None
                 if candle is None or candle.close <= 0

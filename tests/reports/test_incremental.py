@@ -22,7 +22,6 @@ from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
 from tests.simulated import connect, sync
 
-
 pytestmark = pytest.mark.django_db(transaction=True)
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)  # the simulated history ends in 2025; appends follow
 FULL, INCREMENTAL = AccountingRun.Kind.FULL, AccountingRun.Kind.INCREMENTAL
