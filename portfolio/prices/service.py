@@ -267,6 +267,7 @@ class StoredPrices:
             if store is None:
                 store = self._stores[pair] = _PairStore(pair)
             found = store.containing(at)
+            candle: Candle | None
             if found is not None:
                 candle, how = found
             else:
