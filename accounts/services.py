@@ -30,7 +30,7 @@ from portfolio.accounting.jurisdictions import (
     get_jurisdiction,
 )
 from portfolio.kraken.netguard import url_problem
-from reports.rebuilds import rebuild_request
+from reports.rebuilds import prices_then_rebuild, rebuild_request
 
 User = get_user_model()
 
@@ -98,7 +98,8 @@ def profile_update(*, profile: Profile, fields: dict[str, object]) -> bool:
         profile.save(update_fields=changed)
         if not KrakenConnection.objects.filter(user_id=profile.user_id).exists():
             return False
-        rebuild_request(user=profile.user, reason="profile changed: " + ", ".join(changed))
+        # a new currency or zone may need prices not stored yet: prices first, then numbers
+        prices_then_rebuild(user=profile.user, reason="profile changed: " + ", ".join(changed))
     return True
 
 

@@ -51,7 +51,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from decimal import Decimal
 
     from django.conf import settings
     from django.core.management import call_command
@@ -60,30 +59,10 @@ def main() -> None:
     settings.KRAKEN_PUBLIC_RATE = "1000"
     settings.KRAKEN_SYNC_EXPORT_POLL_SECONDS = 0.01
     from portfolio.simulator.server import SimulatorServer
-    from tests.factories import UserFactory, make_connection
-    from tests.simulated import sync
 
     speed = 1000
     with SimulatorServer(speed=speed, seed=5).start() as server:
-        t0 = time.perf_counter()
-        account = server.add_account(seed=99, size=args.entries)
-        generated = time.perf_counter() - t0
-        creds = account.credentials()
-        user = UserFactory()
-        connection = make_connection(
-            user=user,
-            label="Bench",
-            api_key=creds["spot_key"],
-            api_secret=creds["spot_secret"],
-            api_url=server.base_url,
-            rate_tier="custom",
-            rate_max=Decimal(20),
-            rate_decay=Decimal(speed),
-        )
-        t0 = time.perf_counter()
-        run = sync(connection)
-        synced = time.perf_counter() - t0
-        assert run.state == "succeeded", run.error
+        account, user, connection, generated, synced = synced_account(server, args.entries, speed)
         as_of = datetime(2026, 1, 1, tzinfo=UTC)
         rounds = {name: timed_rebuild(user, as_of) for name in ("cold", "warm")}
         service = timed_service_rebuilds(user, account, connection)
@@ -117,6 +96,35 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "rebuild_bench.json").write_text(json.dumps(report, indent=2))
+
+
+def synced_account(server, entries: int, speed: int):
+    """(account, user, connection, generation s, sync s): a simulator account synced in full."""
+    from decimal import Decimal
+
+    from tests.factories import UserFactory, make_connection
+    from tests.simulated import sync
+
+    t0 = time.perf_counter()
+    account = server.add_account(seed=99, size=entries)
+    generated = time.perf_counter() - t0
+    creds = account.credentials()
+    user = UserFactory()
+    connection = make_connection(
+        user=user,
+        label="Bench",
+        api_key=creds["spot_key"],
+        api_secret=creds["spot_secret"],
+        api_url=server.base_url,
+        rate_tier="custom",
+        rate_max=Decimal(20),
+        rate_decay=Decimal(speed),
+    )
+    t0 = time.perf_counter()
+    run = sync(connection)
+    synced = time.perf_counter() - t0
+    assert run.state == "succeeded", run.error
+    return account, user, connection, generated, synced
 
 
 def timed_rebuild(user, as_of) -> dict:

@@ -124,5 +124,17 @@ class FuturesLogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(models.PriceQuote)
 class PriceQuoteAdmin(admin.ModelAdmin):
-    list_display = ("pair_id", "interval", "time", "close", "vwap")
-    search_fields = ("pair_id",)
+    list_display = ("pair", "interval", "time", "close", "source")
+    search_fields = ("pair",)
+
+
+@admin.register(models.PriceCoverage)
+class PriceCoverageAdmin(admin.ModelAdmin):
+    list_display = ("pair", "interval", "start", "end", "source", "recorded_at")
+    search_fields = ("pair",)
+
+
+@admin.register(models.ManualPrice)
+class ManualPriceAdmin(admin.ModelAdmin):
+    list_display = ("user", "asset", "quote", "time", "price", "note")
+    search_fields = ("asset",)

@@ -54,7 +54,7 @@ def sync_runs_for(*, connection: KrakenConnection, limit: int = 5) -> QuerySet[S
 
 
 def sync_run_progress(*, run: SyncRun) -> list[DataSetProgress]:
-    labels = dict(DataSet.choices)
+    labels = {**dict(DataSet.choices), "prices": "Prices the new events need"}
     return [
         DataSetProgress(
             dataset=name,

@@ -13,7 +13,7 @@ from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
 from portfolio.sync.runs import sync_request
 from portfolio.sync.schedule import due_connections
-from reports.rebuilds import rebuild_request
+from reports.rebuilds import prices_then_rebuild
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def sync_connection(self, run_id: int) -> str:
     if run is None:
         return "nothing to do"
     if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        rebuild_request(user=run.connection.user, reason=f"sync #{run.pk} succeeded")
+        prices_then_rebuild(user=run.connection.user, reason=f"sync #{run.pk} succeeded")
     return run.state
 
 

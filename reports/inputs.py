@@ -14,9 +14,8 @@ from portfolio.accounting import Jurisdiction, LedgerRow
 from portfolio.accounting.futures import FuturesLogRow
 from portfolio.accounting.margin import MARGIN_TYPES, MarginTrade
 from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
-from portfolio.kraken_factory import public_client_for
 from portfolio.models import AssetPair, FuturesLogEntry, LedgerEntry, Trade
-from portfolio.prices.service import PriceService, pair_table
+from portfolio.prices.service import StoredPrices, pair_table
 from reports.models import DepositBasis
 
 if TYPE_CHECKING:
@@ -97,19 +96,29 @@ def ledger_rows(
     ]
 
 
+def pairs_for(*, user, connection: KrakenConnection | None = None) -> dict[tuple[str, str], str]:
+    """{(base, quote): pair altname} from the pairs synced for the connection (or the user's
+    first one): Kraken's public pair list, the names its OHLCVT files use."""
+    connection = connection or connections_for(user=user).first()
+    if connection is None:
+        return {}
+    synced = AssetPair.objects.filter(connection=connection).values_list(
+        "altname", "pair_id", "base", "quote"
+    )
+    return pair_table((altname or pair_id, base, quote) for altname, pair_id, base, quote in synced)
+
+
 def price_source(
     *, user, connection: KrakenConnection | None = None, coarse: bool = False
-) -> PriceService | None:
-    """Kraken's public prices through the connection's own base URL (the simulator in tests)."""
+) -> StoredPrices | None:
+    """The stored prices (no network, ever) by the one rule of ``portfolio.prices.service``.
+
+    ``coarse`` is accepted for callers of the earlier API; the rule is the same for charts.
+    """
     connection = connection or connections_for(user=user).first()
     if connection is None:
         return None
-    synced = AssetPair.objects.filter(connection=connection).values_list("pair_id", "base", "quote")
-    return PriceService(
-        public=public_client_for(connection=connection),
-        coarse=coarse,
-        pairs=pair_table(synced),
-    )
+    return StoredPrices(pairs=pairs_for(user=user, connection=connection), user=user)
 
 
 def _scoped(model, *, user, connection: KrakenConnection | None):

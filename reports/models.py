@@ -42,6 +42,9 @@ class AccountingRun(models.Model):
     )
     as_of = models.DateTimeField()
     inputs_digest = models.CharField(max_length=64, help_text="what the run was computed from")
+    prices_version = models.CharField(
+        max_length=64, blank=True, default="", help_text="the stored prices the run used"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     error = models.TextField(blank=True, default="")
     event_count = models.PositiveIntegerField(default=0)

@@ -11,6 +11,7 @@ digests), so coalesced requests cost one computation.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,6 +21,8 @@ from jobs.models import Job, JobKind
 from jobs.runner import Progress, job_run
 from jobs.services import job_request, job_set_task, job_wait, was_abandoned
 from reports.models import AccountingRun
+
+log = logging.getLogger(__name__)
 
 
 def rebuild_target(user_id: int) -> str:
@@ -96,3 +99,77 @@ def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:
     AccountingRun.objects.filter(job_id__in=job_ids, state=AccountingRun.State.RUNNING).update(
         state=AccountingRun.State.FAILED, error=error, finished_at=timezone.now()
     )
+
+
+def prices_then_rebuild(*, user: AbstractBaseUser, reason: str) -> Job:
+    """Prices first, then numbers: a price-fill job for the user, which asks for a rebuild when
+    it ends. Requests coalesce as rebuilds do (one queued or running fill per user, at most one
+    follow-up), so a burst of syncs costs one fill and one rebuild."""
+    job, _ = job_request(
+        kind=JobKind.PRICES,
+        target=rebuild_target(user.pk),
+        owner=user,
+        reason=reason,
+        follow_up=True,
+        enqueue=prices_enqueue,
+    )
+    return job
+
+
+def prices_enqueue(job: Job) -> None:
+    from reports.tasks import prices_job  # tasks import this module
+
+    result = prices_job.delay(job.pk)
+    job_set_task(job=job, task_id=getattr(result, "id", None))
+
+
+def prices_execute(*, job_id: int) -> Job | None:
+    """Run a price-fill job to its end, then request the rebuild (idempotent like a rebuild)."""
+    return job_run(job_id=job_id, work=_prices_work, enqueue_follow_up=prices_enqueue)
+
+
+def _prices_work(job: Job, progress: Progress) -> None:
+    from portfolio.kraken.errors import KrakenError
+    from reports.prices import prices_fill_for
+
+    if job.owner is None:
+        return  # its user was deleted meanwhile
+    shown = _sync_progress(job.owner)
+
+    def report(done: int, total: int, note: str) -> None:
+        progress(done=done, total=total, stage=note)
+        shown(done, total, note)
+
+    try:
+        filled = prices_fill_for(user=job.owner, progress=report)
+    except KrakenError as error:
+        # A fill that keeps failing still lets the rebuild run: the prices it lacks are listed
+        # problems on the run, never silent zeros; the next sync's fill tries again.
+        log.warning("price fill for user %s failed: %s", job.owner_id, type(error).__name__)
+        report(0, 0, "failed: could not reach Kraken; missing prices are listed as problems")
+    else:
+        progress(calls=filled.calls, candles=filled.candles)
+    rebuild_request(user=job.owner, reason="prices stored")
+
+
+def _sync_progress(user: AbstractBaseUser) -> Callable[[int, int, str], None]:
+    """Mirror the fill's progress into the user's latest sync run, which the connection page
+    shows beside its data sets."""
+    from portfolio.models import SyncRun
+
+    run = SyncRun.objects.filter(connection__user=user).order_by("-created_at", "-id").first()
+
+    def report(done: int, total: int, note: str) -> None:
+        if run is None:
+            return
+        fresh = SyncRun.objects.filter(pk=run.pk).only("progress").first()
+        if fresh is None:
+            return
+        state = "done" if total and done >= total else note
+        progress = {
+            **(fresh.progress or {}),
+            "prices": {"fetched": done, "total": total or None, "state": state},
+        }
+        SyncRun.objects.filter(pk=run.pk).update(progress=progress)
+
+    return report

@@ -208,3 +208,14 @@ def futures_by_contract(*, run: AccountingRun, year: int) -> list[tuple[str, Fut
         .order_by("contract")
     )
     return [(r["contract"], FuturesTotals(r["pnl"], r["funding"], r["fees"], r["n"])) for r in rows]
+
+
+def missing_prices_for(*, run: AccountingRun, limit: int = 200) -> list[dict]:
+    """The run's "missing_price" problems (asset and moment), one per asset and moment."""
+    seen, out = set(), []
+    for problem in run.problems:
+        key = (problem.get("asset"), problem.get("time"))
+        if problem.get("code") == "missing_price" and key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out[:limit]

@@ -31,6 +31,7 @@ from portfolio.accounting import (
     summarise_tax_year,
 )
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
+from portfolio.prices.selectors import prices_unchanged_before, prices_version
 from reports import derivatives, incremental, inputs, storage
 from reports.models import AccountingRun
 
@@ -86,6 +87,8 @@ def settings_for(
 
 
 def _digest(rows: list[LedgerRow], settings: Settings, as_of: datetime, more: str = "") -> str:
+    """What a run is computed from: rows, settings, the day, and `more` (the derivatives' inputs
+    and the version of the stored prices)."""
     sha = hashlib.sha256(repr(settings).encode())
     sha.update(more.encode())
     sha.update(as_of.date().isoformat().encode())
@@ -133,8 +136,12 @@ def accounting_rebuild(
     as_of = as_of or timezone.now()
     settings = settings_for(user=user, jurisdiction=jurisdiction, method=method)
     rows = inputs.ledger_rows(user=user, connection=connection, per_connection=settings.per_wallet)
+    version = prices_version(user=user)
     digest = _digest(
-        rows, settings, as_of, derivatives.inputs_digest(user=user, connection=connection)
+        rows,
+        settings,
+        as_of,
+        derivatives.inputs_digest(user=user, connection=connection) + "|prices:" + version,
     )
     latest = _latest(user=user, connection=connection, settings=settings)
     if latest is not None and latest.inputs_digest == digest and not force:
@@ -154,15 +161,12 @@ def accounting_rebuild(
         time_zone=settings.time_zone,
         as_of=as_of,
         inputs_digest=digest,
+        prices_version=version,
         job=job,
     )
     try:
         progress(stage="classifying the ledger", done=0, total=len(rows))
-        chart_prices = (
-            inputs.price_source(user=user, connection=connection, coarse=True)
-            if daily_values and rows
-            else None
-        )
+        chart_prices = prices if daily_values and rows else None
         books = derivatives.derivatives_for(
             user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
             prices=prices,
@@ -177,6 +181,10 @@ def accounting_rebuild(
                 events=inputs_.classified.events,
                 as_of=as_of,
             )
+        if point is not None and not prices_unchanged_before(
+            since_version=latest.prices_version, version=version, boundary=point.stored.boundary
+        ):
+            point = None  # earlier years are copied only if their prices cannot have changed
         progress(stage="computing the books", done=len(rows), total=len(rows))
         if point is None:
             _rebuild_full(run, inputs_)
@@ -210,7 +218,9 @@ def _rebuild_full(run: AccountingRun, i: _Inputs) -> None:
     checkpoint, more = incremental.full_checkpoint(
         rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
-    days = _daily(i.classified, i.settings, i.chart_prices, i.as_of, cash=i.books.cash_moves)
+    days = daily_values_for(
+        i.classified, i.settings, i.chart_prices, i.as_of, cash=i.books.cash_moves
+    )
     _store(
         run, i.classified, result, days, checkpoint=checkpoint, computed_events=len(events) + more,
         books=i.books, prices=i.prices,
@@ -223,7 +233,7 @@ def _rebuild_from(run: AccountingRun, point: incremental.ResumePoint, i: _Inputs
         point, rows=i.rows, events=events, settings=i.settings, as_of=i.as_of, prices=i.prices
     )
     days_from = incremental.days_to_copy(point, events, i.settings) if i.chart_prices else None
-    days = _daily(
+    days = daily_values_for(
         i.classified, i.settings, i.chart_prices, i.as_of, start=days_from, cash=i.books.cash_moves
     )
     incremental.store(
@@ -253,7 +263,7 @@ def _latest(*, user, connection, settings: Settings) -> AccountingRun | None:
     )
 
 
-def _daily(
+def daily_values_for(
     classified,
     settings: Settings,
     prices,
@@ -261,6 +271,7 @@ def _daily(
     start: date | None = None,
     cash=(),
 ):
+    """The chart's value per day (the engine's ``portfolio_value_by_day`` over the events)."""
     if prices is None or not classified.events:
         return ()
     start = start or min(event.time for event in classified.events).date()

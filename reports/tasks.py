@@ -1,9 +1,15 @@
 """Celery tasks for the accounts: thin, they take a job id and call one service."""
 
+from __future__ import annotations
+
+import logging
+
 from celery import shared_task
 from django.conf import settings
 
-from reports.rebuilds import rebuild_execute
+from reports.rebuilds import prices_execute, rebuild_execute
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -20,4 +26,17 @@ def rebuild_job(job_id: int) -> str:
     starts a fresh one.
     """
     job = rebuild_execute(job_id=job_id)
+    return "nothing to do" if job is None else job.state
+
+
+@shared_task(
+    name="reports.tasks.prices_job",
+    acks_late=True,
+    time_limit=settings.JOB_TIME_LIMIT_SECONDS,
+    soft_time_limit=max(1, settings.JOB_TIME_LIMIT_SECONDS - 60),
+)
+def prices_job(job_id: int) -> str:
+    """Store the prices a user's accounts need, then ask for the rebuild (prices first, then
+    numbers; ``reports.rebuilds.prices_then_rebuild``). Idempotent as ``rebuild_job`` is."""
+    job = prices_execute(job_id=job_id)
     return "nothing to do" if job is None else job.state

@@ -7,4 +7,5 @@ urlpatterns = [
     path("rebuild/", views.rebuild, name="accounts_rebuild"),
     path("unknown-basis/", views.unknown_bases, name="unknown_bases"),
     path("unknown-basis/<int:row_id>/", views.unknown_basis_edit, name="unknown_basis_edit"),
+    path("prices/", views.prices, name="prices"),
 ]

@@ -11,8 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.accounting.policies import UnknownBasis
+from portfolio.prices.manual import manual_price_set, manual_prices_for
 from reports import bases, selectors
-from reports.rebuilds import rebuild_request
+from reports.forms import ManualPriceForm
+from reports.rebuilds import prices_then_rebuild, rebuild_request
 from reports.services import settings_for
 
 
@@ -44,7 +46,7 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def rebuild(request: HttpRequest) -> HttpResponse:
-    rebuild_request(user=request.user, reason="asked from the dashboard")
+    prices_then_rebuild(user=request.user, reason="asked from the dashboard")
     messages.success(request, "Recomputing your accounts; refresh in a moment.")
     return redirect("dashboard")
 
@@ -92,3 +94,26 @@ def unknown_basis_edit(request: HttpRequest, row_id: int) -> HttpResponse:
             messages.success(request, "Basis saved. Your accounts are being recomputed.")
             return redirect("unknown_bases")
     return render(request, "reports/unknown_basis_edit.html", {"form": form, "deposit": deposit})
+
+
+@login_required
+def prices(request: HttpRequest) -> HttpResponse:
+    """The prices that could not be found (asset and moment), and a form to enter one by hand."""
+    form = ManualPriceForm(request.POST or None, initial=request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            manual_price_set(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            rebuild_request(user=request.user, reason="a price was entered by hand")
+            messages.success(request, "Price saved. Your accounts are being recomputed.")
+            return redirect("prices")
+    run = selectors.latest_run_for(user=request.user)
+    context = {
+        "form": form,
+        "missing": selectors.missing_prices_for(run=run) if run else [],
+        "manual": manual_prices_for(user=request.user),
+        "base": profile_for(user=request.user).base_currency,
+    }
+    return render(request, "reports/prices.html", context)

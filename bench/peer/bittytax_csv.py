@@ -18,9 +18,19 @@ from pathlib import Path
 from bench.peer.records import GBP, Kind, Record
 
 HEADER = [
-    "Type", "Buy Quantity", "Buy Asset", "Buy Value in GBP", "Sell Quantity", "Sell Asset",
-    "Sell Value in GBP", "Fee Quantity", "Fee Asset", "Fee Value in GBP", "Wallet",
-    "Timestamp", "Note",
+    "Type",
+    "Buy Quantity",
+    "Buy Asset",
+    "Buy Value in GBP",
+    "Sell Quantity",
+    "Sell Asset",
+    "Sell Value in GBP",
+    "Fee Quantity",
+    "Fee Asset",
+    "Fee Value in GBP",
+    "Wallet",
+    "Timestamp",
+    "Note",
 ]
 WALLET = "Kraken"
 _TYPE = {
@@ -41,9 +51,15 @@ def row(record: Record) -> list[str]:
     fee = record.fee_gbp if record.fee_gbp > 0 else None
     return [
         _TYPE[record.kind],
-        _s(record.buy_quantity), _s(record.buy_asset), _s(record.buy_value_gbp),
-        _s(record.sell_quantity), _s(record.sell_asset), _s(record.sell_value_gbp),
-        _s(fee), GBP if fee is not None else "", _s(fee),
+        _s(record.buy_quantity),
+        _s(record.buy_asset),
+        _s(record.buy_value_gbp),
+        _s(record.sell_quantity),
+        _s(record.sell_asset),
+        _s(record.sell_value_gbp),
+        _s(fee),
+        GBP if fee is not None else "",
+        _s(fee),
         WALLET,
         record.timestamp.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
         f"#{record.seq} {record.kind.value}",

@@ -48,8 +48,17 @@ def day_gaps(our_disposals: Iterable[Any], bt_rows: Iterable[DisposalRow]) -> li
         bt[(r.asset, r.day)][0] += r.gain
         bt[(r.asset, r.day)][1] += r.proceeds
     zero = [Decimal(0), Decimal(0)]
-    gaps = [DayGap(k[0], k[1], ours.get(k, zero)[0], bt.get(k, zero)[0], ours.get(k, zero)[1],
-                   bt.get(k, zero)[1]) for k in sorted(set(ours) | set(bt))]
+    gaps = [
+        DayGap(
+            k[0],
+            k[1],
+            ours.get(k, zero)[0],
+            bt.get(k, zero)[0],
+            ours.get(k, zero)[1],
+            bt.get(k, zero)[1],
+        )
+        for k in sorted(set(ours) | set(bt))
+    ]
     return sorted(gaps, key=lambda g: abs(g.gap), reverse=True)
 
 
@@ -60,7 +69,9 @@ def summary(gaps: list[DayGap], top: int = 10) -> list[str]:
         lines.append(f"  {label:>8}: {sum(1 for g in gaps if abs(g.gap) <= limit)}")
     lines.append(f"  {'> 1':>8}: {sum(1 for g in gaps if abs(g.gap) > 1)}")
     lines.append(f"  largest {top}:")
-    lines += [f"    {g.asset:<5} {g.day}  gain ours {g.gain_ours:.2f}  BT {g.gain_bt:.2f}  "
-              f"gap {g.gap:.2f}  proceeds ours {g.proceeds_ours:.2f}  BT {g.proceeds_bt:.2f}"
-              for g in gaps[:top]]
+    lines += [
+        f"    {g.asset:<5} {g.day}  gain ours {g.gain_ours:.2f}  BT {g.gain_bt:.2f}  "
+        f"gap {g.gap:.2f}  proceeds ours {g.proceeds_ours:.2f}  BT {g.proceeds_bt:.2f}"
+        for g in gaps[:top]
+    ]
     return lines

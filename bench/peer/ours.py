@@ -79,8 +79,9 @@ def legs(records: Iterable[Record], trade_fee_to: TradeFeeTo = "split") -> list[
             continue  # GBP paid in: no tax event
         if r.kind is Kind.STAKING:
             assert r.buy_asset and r.buy_quantity is not None and r.buy_value_gbp is not None
-            out.append(Leg("income", r.seq, r.timestamp, r.buy_asset, r.buy_quantity,
-                           r.buy_value_gbp))
+            out.append(
+                Leg("income", r.seq, r.timestamp, r.buy_asset, r.buy_quantity, r.buy_value_gbp)
+            )
             continue
         buy_fee, sell_fee = {
             Kind.BUY: (r.fee_gbp, ZERO),
@@ -89,12 +90,30 @@ def legs(records: Iterable[Record], trade_fee_to: TradeFeeTo = "split") -> list[
         }[r.kind]
         if r.kind in (Kind.SELL, Kind.TRADE):
             assert r.sell_asset and r.sell_quantity is not None and r.sell_value_gbp is not None
-            out.append(Leg("disposal", r.seq, r.timestamp, r.sell_asset, r.sell_quantity,
-                           r.sell_value_gbp, sell_fee))
+            out.append(
+                Leg(
+                    "disposal",
+                    r.seq,
+                    r.timestamp,
+                    r.sell_asset,
+                    r.sell_quantity,
+                    r.sell_value_gbp,
+                    sell_fee,
+                )
+            )
         if r.kind in (Kind.BUY, Kind.TRADE):
             assert r.buy_asset and r.buy_quantity is not None and r.buy_value_gbp is not None
-            out.append(Leg("acquisition", r.seq, r.timestamp, r.buy_asset, r.buy_quantity,
-                           r.buy_value_gbp, buy_fee))
+            out.append(
+                Leg(
+                    "acquisition",
+                    r.seq,
+                    r.timestamp,
+                    r.buy_asset,
+                    r.buy_quantity,
+                    r.buy_value_gbp,
+                    buy_fee,
+                )
+            )
     return out
 
 
@@ -150,32 +169,72 @@ def _engine_events(records: Sequence[Record], trade_fee_to: TradeFeeTo) -> list[
             out.append(ev.Deposit(eid, t, GBP, r.buy_quantity))
         elif r.kind is Kind.STAKING:
             assert r.buy_asset and r.buy_quantity is not None
-            out.append(ev.Income(eid, t, r.buy_asset, r.buy_quantity, income_type="staking",
-                                 value=r.buy_value_gbp))
+            out.append(
+                ev.Income(
+                    eid,
+                    t,
+                    r.buy_asset,
+                    r.buy_quantity,
+                    income_type="staking",
+                    value=r.buy_value_gbp,
+                )
+            )
         elif r.kind is Kind.BUY:
             assert r.buy_asset and r.buy_quantity is not None and r.sell_quantity is not None
-            out.append(ev.Acquisition(eid, t, r.buy_asset, r.buy_quantity,
-                                      paid=ev.Leg(GBP, r.sell_quantity),
-                                      fees=_fees(GBP, r.fee_gbp, ev.Leg),
-                                      value=r.buy_value_gbp))
+            out.append(
+                ev.Acquisition(
+                    eid,
+                    t,
+                    r.buy_asset,
+                    r.buy_quantity,
+                    paid=ev.Leg(GBP, r.sell_quantity),
+                    fees=_fees(GBP, r.fee_gbp, ev.Leg),
+                    value=r.buy_value_gbp,
+                )
+            )
         elif r.kind is Kind.SELL:
             assert r.sell_asset and r.sell_quantity is not None and r.buy_quantity is not None
-            out.append(ev.Disposal(eid, t, r.sell_asset, r.sell_quantity,
-                                   received=ev.Leg(GBP, r.buy_quantity),
-                                   fees=_fees(GBP, r.fee_gbp, ev.Leg),
-                                   value=r.sell_value_gbp, reason="sale"))
+            out.append(
+                ev.Disposal(
+                    eid,
+                    t,
+                    r.sell_asset,
+                    r.sell_quantity,
+                    received=ev.Leg(GBP, r.buy_quantity),
+                    fees=_fees(GBP, r.fee_gbp, ev.Leg),
+                    value=r.sell_value_gbp,
+                    reason="sale",
+                )
+            )
         else:
             assert r.buy_asset and r.buy_quantity is not None
             assert r.sell_asset and r.sell_quantity is not None
             buy_fee, sell_fee = _split_fee(r.fee_gbp, trade_fee_to)
-            out.append(ev.Disposal(f"{eid}:give", t, r.sell_asset, r.sell_quantity,
-                                   received=ev.Leg(r.buy_asset, r.buy_quantity),
-                                   fees=_fees(GBP, sell_fee, ev.Leg), value=r.sell_value_gbp,
-                                   refid=eid, reason="exchange"))
-            out.append(ev.Acquisition(f"{eid}:get", t, r.buy_asset, r.buy_quantity,
-                                      paid=ev.Leg(r.sell_asset, r.sell_quantity),
-                                      fees=_fees(GBP, buy_fee, ev.Leg),
-                                      value=r.buy_value_gbp, refid=eid))
+            out.append(
+                ev.Disposal(
+                    f"{eid}:give",
+                    t,
+                    r.sell_asset,
+                    r.sell_quantity,
+                    received=ev.Leg(r.buy_asset, r.buy_quantity),
+                    fees=_fees(GBP, sell_fee, ev.Leg),
+                    value=r.sell_value_gbp,
+                    refid=eid,
+                    reason="exchange",
+                )
+            )
+            out.append(
+                ev.Acquisition(
+                    f"{eid}:get",
+                    t,
+                    r.buy_asset,
+                    r.buy_quantity,
+                    paid=ev.Leg(r.sell_asset, r.sell_quantity),
+                    fees=_fees(GBP, buy_fee, ev.Leg),
+                    value=r.buy_value_gbp,
+                    refid=eid,
+                )
+            )
     return out
 
 
@@ -197,8 +256,13 @@ def _our_year(summary: Mapping[str, Any]) -> OurYear:
     )
 
 
-def run(records: Sequence[Record], years: Iterable[str], *, as_of: datetime,
-        trade_fee_to: TradeFeeTo = "split") -> OurRun:
+def run(
+    records: Sequence[Record],
+    years: Iterable[str],
+    *,
+    as_of: datetime,
+    trade_fee_to: TradeFeeTo = "split",
+) -> OurRun:
     """Run our engine over the records; ``years`` are UK tax-year labels like "2019/20".
 
     The engine keys a UK tax year by the calendar year it starts in ("2019/20" -> 2019).
@@ -207,10 +271,18 @@ def run(records: Sequence[Record], years: Iterable[str], *, as_of: datetime,
     started, cpu_started = time.perf_counter(), time.process_time()
     events = _engine_events(records, trade_fee_to)
     compute_started = time.perf_counter()
-    result = engine.compute(events, method=engine.Method("uk"), jurisdiction="uk",
-                            base_currency="GBP", as_of=as_of, prices=None)
+    result = engine.compute(
+        events,
+        method=engine.Method("uk"),
+        jurisdiction="uk",
+        base_currency="GBP",
+        as_of=as_of,
+        prices=None,
+    )
     compute_seconds = time.perf_counter() - compute_started
-    summaries = {label: _our_year(engine.summarise_tax_year(result, tax_year_start(label)))
-                 for label in years}
+    summaries = {
+        label: _our_year(engine.summarise_tax_year(result, tax_year_start(label)))
+        for label in years
+    }
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return OurRun(seconds, compute_seconds, cpu, summaries, result)

@@ -78,7 +78,8 @@ _INCOME_ROW = re.compile(r"^\S+\s+\d\d/\d\d/\d{4}\s+(Mining|Staking|Interest|Div
 _INCOME_TOTAL = re.compile(rf"^Total\s+{_MONEY}\s+{_MONEY}$")
 _DISPOSAL_ROW = re.compile(
     rf"^(\S+)\s+(\d\d)/(\d\d)/(\d{{4}})\s+(.+?)\s+([\d,.]+)\s+{_MONEY}\s+{_MONEY}\s+{_MONEY}"
-    rf"\s+{_MONEY}$")
+    rf"\s+{_MONEY}$"
+)
 _IMPORT = re.compile(r"^import (successful|failure) \(success=(\d+), failure=(\d+)\)")
 
 
@@ -117,8 +118,9 @@ class BittyTaxRun:
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
-        data["years"] = {y: {k: str(v) for k, v in asdict(t).items()} for y, t in
-                         self.years.items()}
+        data["years"] = {
+            y: {k: str(v) for k, v in asdict(t).items()} for y, t in self.years.items()
+        }
         return data
 
 
@@ -130,9 +132,11 @@ def installed_version() -> str | None:
     if not _venv_python().exists():
         return None
     probe = subprocess.run(
-        [str(_venv_python()), "-c",
-         "import importlib.metadata as m; print(m.version('bittytax'))"],
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
+        [str(_venv_python()), "-c", "import importlib.metadata as m; print(m.version('bittytax'))"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
     )
     return probe.stdout.strip() if probe.returncode == 0 else None
 
@@ -144,7 +148,8 @@ def ensure_installed(version: str = BITTYTAX_VERSION) -> Path:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         subprocess.run(
             [str(_venv_python()), "-m", "pip", "install", "--quiet", f"bittytax=={version}"],
-            check=True, stdin=subprocess.DEVNULL,
+            check=True,
+            stdin=subprocess.DEVNULL,
         )
     return VENV / "bin" / "bittytax"
 
@@ -152,8 +157,10 @@ def ensure_installed(version: str = BITTYTAX_VERSION) -> Path:
 def write_config(home: Path = HOME, trade_allowable_cost_type: int = 2) -> Path:
     conf = home / ".bittytax" / "bittytax.conf"
     conf.parent.mkdir(parents=True, exist_ok=True)
-    conf.write_text(CONFIG_TEMPLATE.format(trade_allowable_cost_type=trade_allowable_cost_type),
-                    encoding="utf-8")
+    conf.write_text(
+        CONFIG_TEMPLATE.format(trade_allowable_cost_type=trade_allowable_cost_type),
+        encoding="utf-8",
+    )
     return conf
 
 
@@ -164,8 +171,12 @@ def _environment(home: Path) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "PYTHONIOENCODING": "utf-8",
-        "HTTP_PROXY": closed, "HTTPS_PROXY": closed, "http_proxy": closed,
-        "https_proxy": closed, "NO_PROXY": "", "no_proxy": "",
+        "HTTP_PROXY": closed,
+        "HTTPS_PROXY": closed,
+        "http_proxy": closed,
+        "https_proxy": closed,
+        "NO_PROXY": "",
+        "no_proxy": "",
     }
 
 
@@ -196,7 +207,8 @@ def parse_report(text: str) -> tuple[dict[str, YearTotals], int | None, bool | N
             section = line
         elif section == "gains" and (m := _GRAND_TOTAL.match(line)):
             current.cost, current.fees, current.proceeds, current.gain = (
-                _money(g) for g in m.groups())
+                _money(g) for g in m.groups()
+            )
         elif section == "gains" and (m := _DISPOSALS.match(line)):
             current.disposals = int(m.group(1))
         elif section == "gains" and (m := _PROCEEDS.match(line)):
@@ -235,13 +247,25 @@ def parse_disposal_rows(text: str) -> list[DisposalRow]:
         m = _DISPOSAL_ROW.match(_ANSI.sub("", raw).strip())
         if m and m.group(1) != "Total":
             dd, mm, yyyy = (int(g) for g in m.group(2, 3, 4))
-            rows.append(DisposalRow(m.group(1), date(yyyy, mm, dd), m.group(5),
-                                    _money(m.group(6)), *(_money(g) for g in m.group(7, 8, 9, 10))))
+            rows.append(
+                DisposalRow(
+                    m.group(1),
+                    date(yyyy, mm, dd),
+                    m.group(5),
+                    _money(m.group(6)),
+                    *(_money(g) for g in m.group(7, 8, 9, 10)),
+                )
+            )
     return rows
 
 
-def run(csv_path: Path, log_path: Path | None = None, *, trade_allowable_cost_type: int = 2,
-        version: str = BITTYTAX_VERSION) -> BittyTaxRun:
+def run(
+    csv_path: Path,
+    log_path: Path | None = None,
+    *,
+    trade_allowable_cost_type: int = 2,
+    version: str = BITTYTAX_VERSION,
+) -> BittyTaxRun:
     """Run BittyTax on ``csv_path`` (wall time of the whole program) and parse its report."""
     exe = ensure_installed(version)
     write_config(HOME, trade_allowable_cost_type)
@@ -250,23 +274,43 @@ def run(csv_path: Path, log_path: Path | None = None, *, trade_allowable_cost_ty
     with log_path.open("w", encoding="utf-8") as log:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        proc = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=log,
-                              stderr=subprocess.STDOUT, env=_environment(HOME), check=False)
+        proc = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=_environment(HOME),
+            check=False,
+        )
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     text = log_path.read_text(encoding="utf-8")
     years, imported, integrity, warnings = parse_report(text)
-    return BittyTaxRun(version=version, command=command, seconds=seconds, cpu_seconds=cpu,
-                       returncode=proc.returncode, log=str(log_path), imported=imported,
-                       integrity_passed=integrity, warnings=warnings, years=years)
+    return BittyTaxRun(
+        version=version,
+        command=command,
+        seconds=seconds,
+        cpu_seconds=cpu,
+        returncode=proc.returncode,
+        log=str(log_path),
+        imported=imported,
+        integrity_passed=integrity,
+        warnings=warnings,
+        years=years,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("csv", type=Path)
-    parser.add_argument("--trade-fee-to", type=int, choices=(0, 1, 2), default=2,
-                        help="BittyTax trade_allowable_cost_type (0 buy, 1 sell, 2 split)")
+    parser.add_argument(
+        "--trade-fee-to",
+        type=int,
+        choices=(0, 1, 2),
+        default=2,
+        help="BittyTax trade_allowable_cost_type (0 buy, 1 sell, 2 split)",
+    )
     args = parser.parse_args()
     result = run(args.csv, trade_allowable_cost_type=args.trade_fee_to)
     print(json.dumps(result.to_json(), indent=2))

@@ -111,8 +111,13 @@ class _Generator:
     def deposit(self, ts: datetime, at_least: Decimal = ZERO) -> bool:
         amount = max(_gbp(Decimal(self.rng.randrange(500, 20000))), _gbp(at_least) + 500)
         self.cash += amount
-        self._emit(kind=Kind.DEPOSIT, timestamp=ts, buy_asset=GBP, buy_quantity=amount,
-                   buy_value_gbp=amount)
+        self._emit(
+            kind=Kind.DEPOSIT,
+            timestamp=ts,
+            buy_asset=GBP,
+            buy_quantity=amount,
+            buy_value_gbp=amount,
+        )
         return True
 
     def buy(self, ts: datetime, day: int, focus: str) -> bool:
@@ -126,9 +131,17 @@ class _Generator:
             return False
         self.cash -= spend + fee
         self.holdings[asset] += qty
-        self._emit(kind=Kind.BUY, timestamp=ts, buy_asset=asset, buy_quantity=qty,
-                   buy_value_gbp=spend, sell_asset=GBP, sell_quantity=spend,
-                   sell_value_gbp=spend, fee_gbp=fee)
+        self._emit(
+            kind=Kind.BUY,
+            timestamp=ts,
+            buy_asset=asset,
+            buy_quantity=qty,
+            buy_value_gbp=spend,
+            sell_asset=GBP,
+            sell_quantity=spend,
+            sell_value_gbp=spend,
+            fee_gbp=fee,
+        )
         return True
 
     def _sell_quantity(self, asset: str) -> Decimal:
@@ -152,9 +165,17 @@ class _Generator:
         fee = _fee(value)
         self.holdings[asset] -= qty
         self.cash += value - fee
-        self._emit(kind=Kind.SELL, timestamp=ts, buy_asset=GBP, buy_quantity=value,
-                   buy_value_gbp=value, sell_asset=asset, sell_quantity=qty,
-                   sell_value_gbp=value, fee_gbp=fee)
+        self._emit(
+            kind=Kind.SELL,
+            timestamp=ts,
+            buy_asset=GBP,
+            buy_quantity=value,
+            buy_value_gbp=value,
+            sell_asset=asset,
+            sell_quantity=qty,
+            sell_value_gbp=value,
+            fee_gbp=fee,
+        )
         return True
 
     def trade(self, ts: datetime, day: int, focus: str) -> bool:
@@ -174,9 +195,17 @@ class _Generator:
         self.holdings[sold] -= qty
         self.holdings[bought] += got
         self.cash -= fee
-        self._emit(kind=Kind.TRADE, timestamp=ts, buy_asset=bought, buy_quantity=got,
-                   buy_value_gbp=value, sell_asset=sold, sell_quantity=qty,
-                   sell_value_gbp=value, fee_gbp=fee)
+        self._emit(
+            kind=Kind.TRADE,
+            timestamp=ts,
+            buy_asset=bought,
+            buy_quantity=got,
+            buy_value_gbp=value,
+            sell_asset=sold,
+            sell_quantity=qty,
+            sell_value_gbp=value,
+            fee_gbp=fee,
+        )
         return True
 
     def staking(self, ts: datetime, day: int, focus: str) -> bool:
@@ -191,8 +220,9 @@ class _Generator:
         if qty <= 0 or value < PENNY:
             return False
         self.holdings[asset] += qty
-        self._emit(kind=Kind.STAKING, timestamp=ts, buy_asset=asset, buy_quantity=qty,
-                   buy_value_gbp=value)
+        self._emit(
+            kind=Kind.STAKING, timestamp=ts, buy_asset=asset, buy_quantity=qty, buy_value_gbp=value
+        )
         return True
 
     def run(self) -> list[Record]:

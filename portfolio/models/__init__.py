@@ -25,7 +25,11 @@ from portfolio.models.sync import (
     SyncState,
     SyncTrigger,
 )
-from portfolio.prices.models import PriceQuote  # the lead's price cache (app_label portfolio)
+from portfolio.prices.models import (  # the shared price store (app_label portfolio)
+    ManualPrice,
+    PriceCoverage,
+    PriceQuote,
+)
 
 __all__ = [
     "ACTIVE_STATES",
@@ -44,7 +48,9 @@ __all__ = [
     "ImportRecord",
     "ImportState",
     "LedgerEntry",
+    "ManualPrice",
     "MarginPosition",
+    "PriceCoverage",
     "PriceQuote",
     "Reconciliation",
     "SyncCursor",

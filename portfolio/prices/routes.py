@@ -31,17 +31,25 @@ def _leg(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> Leg | Non
     return None
 
 
-def find_route(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> Route | None:
-    """The shortest route: the pair itself, its inverse, or one pivot in PIVOTS order."""
+def find_routes(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> list[Route]:
+    """Every route in the order of preference: the pair itself or its inverse, then one pivot
+    in PIVOTS order."""
     if asset == quote:
-        return Route(asset, quote, ())
+        return [Route(asset, quote, ())]
+    routes = []
     direct = _leg(pairs, asset, quote)
     if direct is not None:
-        return Route(asset, quote, (direct,))
+        routes.append(Route(asset, quote, (direct,)))
     for pivot in PIVOTS:
         if pivot in (asset, quote):
             continue
         first, second = _leg(pairs, asset, pivot), _leg(pairs, pivot, quote)
         if first is not None and second is not None:
-            return Route(asset, quote, (first, second))
-    return None
+            routes.append(Route(asset, quote, (first, second)))
+    return routes
+
+
+def find_route(pairs: dict[tuple[str, str], str], asset: str, quote: str) -> Route | None:
+    """The preferred route (the first of ``find_routes``), or None."""
+    routes = find_routes(pairs, asset, quote)
+    return routes[0] if routes else None

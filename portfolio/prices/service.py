@@ -1,293 +1,300 @@
-"""The price service: "price of asset A in currency C at time t", with its source.
+"""The value of an asset at a moment: one rule over the stored market data, and nothing else.
 
-Kraken's public OHLC returns only the 720 most recent bars of an interval, so:
-- within the last 720 hours, the hourly bar of the moment gives that hour's volume-weighted
-  average price (when the hour had trades);
-- within the last 720 days a daily bar (one call caches up to 720 days of a pair) gives the
-  day's volume-weighted average price (its close when the day had no trades);
-- older days come from public Trades: the volume-weighted average of the trades from 00:00 UTC
-  that day (up to 1,000 prints, one call per pair and day), cached as a point (interval 0);
-- a pair with no trades on that day takes the next day with trades, within a week, and says so;
-- for charts (`coarse=True`) a day older than 720 days takes its week's bar (720 weekly bars
-  reach back almost 14 years), so a chart of years of history costs two calls per pair.
-Everything fetched is cached in PriceQuote rows, so a price is fetched from Kraken once. The
-public client paces itself to Kraken's public limit (about one call per second).
+The rule (README, "How the numbers are made", states the same):
+
+1. Only stored data counts. The price of one unit of an asset in a currency at a moment is computed
+   from the completed Kraken candles in the shared price store (``PriceQuote``) and the prices the
+   user entered by hand, never from what a cache happens to hold, the order in which prices were
+   asked for, or the day of the computation (no clock is read here). A candle is stored only once
+   its period has ended and is never changed, so a price for a completed period never changes, and
+   two installations that stored the same candles give the same numbers.
+2. Route. The pair itself (base/quote), else its inverse (1/price), else a cross rate through USD,
+   then EUR, then BTC (asset/pivot x pivot/quote, each leg by this rule). The first route whose
+   every leg has a price wins.
+3. One pair at a moment t: Kraken's intervals are tried finest first, 1, 5, 15, 30, 60, 240, 720,
+   1440 and 10080 minutes (candles start at multiples of their length since the Unix epoch, as
+   Kraken's do). For an interval, the stored candle that contains t gives its close (the last
+   traded price of that candle); if none does (no trade in it), the candle just before it, which
+   ended at the start of the containing one, gives its close (the last trade before t). The first
+   interval that has either is used.
+4. No interval has either (no trade for a while, or the period not stored): the nearest earlier
+   candle of any interval, the one that ended last at or before t, if it ended no more than
+   7 days before t (a tie goes to the finer interval); its close is the price.
+   Steps 3 (the candle before) and 4 need stored data past the moment: some candle of the pair
+   that ends after t. Until then t has no price from that pair (t may not have happened yet,
+   or its data is not stored yet), so a price never rests on data that was merely not fetched.
+5. Nothing within 7 days on any route: a price the user entered by hand for exactly that asset
+   and currency at or before t, within the same 7 days. Otherwise there is no price: the engine
+   lists the asset and the moment as a problem ("missing_price") and the leg counts as zero in
+   the totals, flagged, never silently; entering a price by hand (page or ``prices_set``) fixes it.
+
+Each price carries its source: the pair, the interval, the candle's start time, where the candle
+came from (Kraken's OHLC API, an OHLCVT file, public Trades) and which rule step chose it.
+Trades quoted in a fiat currency keep their executed price; the engine never asks for those.
+
+How candles get into the store, and at what cost in calls, is ``portfolio.prices.fill`` (Kraken's
+OHLC API, bounded by pairs x intervals) and ``portfolio.prices.ohlcvt`` (Kraken's downloadable
+OHLCVT files, no calls at all).
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Max, Min
 
 from portfolio.accounting.valuation import Price, PriceNotFound
-from portfolio.kraken import KrakenPublicClient
-from portfolio.prices.models import PriceQuote
-from portfolio.prices.routes import Route, find_route
+from portfolio.prices.models import ManualPrice, PriceQuote
+from portfolio.prices.routes import Route, find_routes
 
-DAY = timedelta(days=1)
-WEEK = timedelta(days=7)
-HOURLY = 60
-DAILY = 1440
-WEEKLY = 10080
-TRADES = 0
-OHLC_DEPTH_DAYS = 719  # the newest 720 bars, less the still-open candle
-OHLC_DEPTH_HOURS = 719
-LOOKAHEAD = timedelta(days=7)
+#: Kraken's candle lengths in minutes, finest first (OHLCVT files carry 1 to 1440; the API 10080).
+INTERVALS = (1, 5, 15, 30, 60, 240, 720, 1440, 10080)
+#: Candles of these lengths are few (a pair's whole history fits in memory); finer ones are queried.
+PRELOADED = (1440, 10080)
+WINDOW = timedelta(days=7)
+_SCAN = 3000  # rows read at most by one look back (then one query per interval)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _day_start(at: datetime) -> datetime:
-    at = at.astimezone(UTC)
-    return at.replace(hour=0, minute=0, second=0, microsecond=0)
+def candle_start(at: datetime, interval: int) -> datetime:
+    """Start of the candle of ``interval`` minutes that contains ``at``."""
+    seconds = int((at - EPOCH).total_seconds())
+    return EPOCH + timedelta(seconds=seconds - seconds % (interval * 60))
 
 
-class _PairCache:
-    """Every cached quote of one pair, by interval, sorted by bar start; loaded once."""
+@dataclass(frozen=True, slots=True)
+class Candle:
+    interval: int
+    time: datetime
+    close: Decimal
+    source: str
 
-    def __init__(self, pair_id: str) -> None:
-        rows: dict[int, list[PriceQuote]] = {HOURLY: [], DAILY: [], WEEKLY: [], TRADES: []}
-        for quote in PriceQuote.objects.filter(pair_id=pair_id).order_by("time"):
-            rows.setdefault(quote.interval, []).append(quote)
-        self.rows = rows
-        self.starts = {interval: [q.time for q in quotes] for interval, quotes in rows.items()}
+    @property
+    def end(self) -> datetime:
+        return self.time + timedelta(minutes=self.interval)
 
-    def _at_or_after(self, interval: int, moment: datetime) -> PriceQuote | None:
-        index = bisect.bisect_left(self.starts[interval], moment)
-        return self.rows[interval][index] if index < len(self.rows[interval]) else None
-
-    def _containing(self, interval: int, moment: datetime) -> PriceQuote | None:
-        index = bisect.bisect_right(self.starts[interval], moment) - 1
-        return self.rows[interval][index] if index >= 0 else None
-
-    def hourly(self, hour: datetime) -> tuple[Decimal, str] | None:
-        bar = self._at_or_after(HOURLY, hour)
-        if bar is None or bar.time != hour or bar.vwap <= 0:
-            return None  # no trade in that hour: the day's price stands in
-        return bar.vwap, f"hourly VWAP {hour:%Y-%m-%d %H:%M} UTC"
-
-    def daily(self, day: datetime) -> tuple[Decimal, str] | None:
-        bar = self._at_or_after(DAILY, day)
-        if bar is None or bar.time != day:
-            return None
-        kind = "VWAP" if bar.vwap > 0 else "close"
-        return (bar.vwap if bar.vwap > 0 else bar.close), f"daily {kind} {day:%Y-%m-%d}"
-
-    def trades(self, day: datetime) -> tuple[Decimal, str] | None:
-        point = self._at_or_after(TRADES, day)
-        if point is None or point.time >= day + LOOKAHEAD:
-            return None
-        if point.time == day:
-            return point.vwap, f"trades VWAP {day:%Y-%m-%d}"
-        return point.vwap, f"trades VWAP {point.time:%Y-%m-%d}, the first day after with trades"
-
-    def weekly(self, day: datetime) -> tuple[Decimal, str] | None:
-        bar = self._containing(WEEKLY, day)
-        if bar is None or day >= bar.time + WEEK:
-            return None
-        value = bar.vwap if bar.vwap > 0 else bar.close
-        return value, f"weekly VWAP, week of {bar.time:%Y-%m-%d}"
+    def describe(self, pair: str, how: str) -> str:
+        return (
+            f"Kraken {pair} {self.interval}m candle {self.time:%Y-%m-%d %H:%M} UTC close"
+            f" ({self.source}{', ' + how if how else ''})"
+        )
 
 
 def pair_table(pairs: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
-    """{(base, quote): pair_id} from (pair_id, base, quote); dark-pool pairs left out."""
+    """{(base, quote): pair name} from (name, base, quote); dark-pool pairs left out."""
     table: dict[tuple[str, str], str] = {}
-    for pair_id, base, quote in sorted(pairs):
-        if not pair_id.endswith(".d"):
-            table.setdefault((base, quote), pair_id)
+    for name, base, quote in sorted(pairs):
+        if not name.endswith(".d"):
+            table.setdefault((base, quote), name)
     return table
 
 
-class PriceService:
-    """A PriceSource over Kraken's public data. `coarse=True` (for charts) settles for the
-    weekly bar where no daily bar is available, instead of a Trades call per day."""
+class _PairStore:
+    """Read-only access to the stored candles of one pair (no network, no clock)."""
 
-    def __init__(
-        self,
-        *,
-        public: KrakenPublicClient,
-        now: Callable[[], datetime] = timezone.now,
-        coarse: bool = False,
-        pairs: dict[tuple[str, str], str] | None = None,
-    ) -> None:
-        self._public = public
-        self._now = now
-        self.coarse = coarse
-        # Pairs already synced from AssetPairs spare the call, so a rebuild with every price
-        # cached needs no network at all.
-        self._pairs: dict[tuple[str, str], str] | None = pairs or None
-        self._cache: dict[str, _PairCache] = {}
-        self._fetched: set[tuple[str, int]] = set()
-        self._memo: dict[tuple[str, datetime], tuple[Decimal, str]] = {}
-        self._memo_hours: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
+    def __init__(self, pair: str) -> None:
+        self.pair = pair
+        rows = PriceQuote.objects.filter(pair=pair).values_list(
+            "interval", "time", "close", "source"
+        )
+        self.spans: dict[int, tuple[datetime, datetime]] = {}
+        self.coarse: dict[tuple[int, datetime], Candle] = {}
+        self.coarse_sorted: dict[int, list[Candle]] = {i: [] for i in PRELOADED}
+        for interval, time, close, source in rows.filter(interval__in=PRELOADED).order_by("time"):
+            candle = Candle(interval, time, close, source)
+            self.coarse[(interval, time)] = candle
+            self.coarse_sorted[interval].append(candle)
+        spans = (
+            rows.exclude(interval__in=PRELOADED)
+            .values("interval")
+            .annotate(first=Min("time"), last=Max("time"))
+        )
+        for row in spans.order_by():
+            self.spans[row["interval"]] = (row["first"], row["last"])
+        for interval, candles in self.coarse_sorted.items():
+            if candles:
+                self.spans[interval] = (candles[0].time, candles[-1].time)
+        self.data_end = max(
+            (last + timedelta(minutes=i) for i, (_first, last) in self.spans.items()),
+            default=EPOCH,
+        )
 
-    def pairs(self) -> dict[tuple[str, str], str]:
-        """Tradable pairs by (base, quote) in normalised codes; dark-pool pairs left out."""
-        if self._pairs is None:
-            self._pairs = pair_table(
-                (pair_id, pair.base, pair.quote)
-                for pair_id, pair in self._public.asset_pairs().items()
+    def _covers(self, interval: int, start: datetime, slack: timedelta = timedelta(0)) -> bool:
+        span = self.spans.get(interval)
+        return span is not None and span[0] <= start <= span[1] + slack
+
+    def containing(self, at: datetime) -> tuple[Candle, str] | None:
+        """Step 3: the finest interval with the candle containing ``at`` or the one before it."""
+        keys = []
+        for i in INTERVALS:
+            start = candle_start(at, i)
+            if self._covers(i, start, timedelta(minutes=i)):
+                keys.append((i, start, start - timedelta(minutes=i)))
+        fine = {t for i, start, before in keys if i not in PRELOADED for t in (start, before)}
+        found: dict[tuple[int, datetime], Candle] = {}
+        if fine:
+            rows = PriceQuote.objects.filter(
+                pair=self.pair, time__in=fine, interval__lt=min(PRELOADED)
+            ).values_list("interval", "time", "close", "source")
+            found = {(i, t): Candle(i, t, c, s) for i, t, c, s in rows}
+        for i, start, before in keys:
+            candle = found.get((i, start)) or self.coarse.get((i, start))
+            if candle is not None:
+                return candle, ""
+            candle = found.get((i, before)) or self.coarse.get((i, before))
+            if candle is not None:
+                return candle, "the candle before, none traded in the moment's"
+        return None
+
+    def earlier(self, at: datetime) -> Candle | None:
+        """The candle that ended last at or before ``at``, within WINDOW (ties: finer first)."""
+        covered = [
+            i
+            for i in INTERVALS
+            if self._covers(i, at - timedelta(minutes=i) - WINDOW, WINDOW + timedelta(minutes=i))
+        ]
+        found = self._latest_fine([i for i in covered if i not in PRELOADED], at)
+        for interval in (i for i in covered if i in PRELOADED):
+            found[interval] = self._latest_starting_by(interval, at - timedelta(minutes=interval))
+        best: Candle | None = None
+        for interval in INTERVALS:  # finest first, so a tie keeps the finer candle
+            candle = found.get(interval)
+            if candle is None or candle.end < at - WINDOW:
+                continue
+            if best is None or candle.end > best.end:
+                best = candle
+        return best
+
+    def _latest_fine(self, intervals: list[int], at: datetime) -> dict[int, Candle | None]:
+        """Per fine interval, its latest candle ending at or before ``at`` (one query mostly)."""
+        if not intervals:
+            return {}
+        rows = (
+            PriceQuote.objects.filter(
+                pair=self.pair,
+                interval__in=intervals,
+                time__gte=at - WINDOW - timedelta(minutes=max(intervals)),
+                time__lt=at,
             )
-        return self._pairs
-
-    def route(self, asset: str, quote: str) -> Route | None:
-        return find_route(self.pairs(), asset, quote)
-
-    def price(self, asset: str, quote: str, at: datetime) -> Price:
-        route = self.route(asset, quote)
-        if route is None:
-            raise PriceNotFound(asset, quote, at)
-        value, sources = Decimal(1), []
-        for leg in route.legs:
-            pair_price, source = self.pair_price(leg.pair_id, at)
-            if leg.inverted:
-                value /= pair_price
-                sources.append(f"1/({source})")
-            else:
-                value *= pair_price
-                sources.append(source)
-        return Price(value=value, source=" × ".join(sources) or f"{asset} = {quote}")
-
-    def pair_price(self, pair_id: str, at: datetime) -> tuple[Decimal, str]:
-        """The pair's price in the hour of `at` when Kraken has that hour's bar (its last 720
-        hours), else on the UTC day of `at`; fetched once and cached."""
-        if not self.coarse:
-            found = self._hour_price(pair_id, at)
-            if found is not None:
-                return found
-        day = _day_start(at)
-        key = (pair_id, day)
-        if key not in self._memo:
-            found = self._lookup(pair_id, day)
-            if found is None:
-                raise PriceNotFound(pair_id, "", at)
-            value, where = found
-            self._memo[key] = (value, f"Kraken {pair_id} {where}")
-        return self._memo[key]
-
-    def _hour_price(self, pair_id: str, at: datetime) -> tuple[Decimal, str] | None:
-        """A stored hourly bar wins; within Kraken's last 720 hours the bars are fetched once.
-
-        A past hour's bar never changes, so the order of fetching cannot change a price."""
-        hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        key = (pair_id, hour)
-        if key in self._memo_hours:
-            return self._memo_hours[key]
-        found = self._pair(pair_id).hourly(hour)
-        now = self._now().astimezone(UTC)
-        if found is None and hour >= now - timedelta(hours=OHLC_DEPTH_HOURS):
-            self._fetch_bars(pair_id, HOURLY)
-            found = self._pair(pair_id).hourly(hour)
-        result = None if found is None else (found[0], f"Kraken {pair_id} {found[1]}")
-        self._memo_hours[key] = result
-        return result
-
-    def _pair(self, pair_id: str) -> _PairCache:
-        if pair_id not in self._cache:
-            self._cache[pair_id] = _PairCache(pair_id)
-        return self._cache[pair_id]
-
-    def _lookup(self, pair_id: str, day: datetime) -> tuple[Decimal, str] | None:
-        """A stored daily bar wins, then (within Kraken's 720 days) a fetched one, then trades.
-
-        The order never depends on what happened to be fetched first, so a price, once used,
-        is the price every later run uses.
-        """
-        found = self._pair(pair_id).daily(day)
-        if found is None and day >= _day_start(self._now()) - timedelta(days=OHLC_DEPTH_DAYS):
-            self._fetch_bars(pair_id, DAILY)
-            found = self._pair(pair_id).daily(day)
-        if found is None:
-            found = self._pair(pair_id).trades(day)
-        if found is None and self.coarse:
-            self._fetch_bars(pair_id, WEEKLY)
-            found = self._pair(pair_id).weekly(day)
-        if found is None:
-            self._fetch_trades_day(pair_id, day)
-            found = self._pair(pair_id).trades(day)
+            .order_by("-time")
+            .values_list("interval", "time", "close", "source")[:_SCAN]
+        )
+        found: dict[int, Candle | None] = {}
+        scanned = 0
+        for interval, time, close, source in rows:
+            scanned += 1
+            if interval not in found and time + timedelta(minutes=interval) <= at:
+                found[interval] = Candle(interval, time, close, source)
+        if scanned == _SCAN:  # a dense stretch: ask the intervals not seen one by one
+            for interval in intervals:
+                if interval not in found:
+                    found[interval] = self._latest_starting_by(
+                        interval, at - timedelta(minutes=interval)
+                    )
         return found
 
-    def _fetch_bars(self, pair_id: str, interval: int) -> None:
-        """Cache every bar Kraken serves for the interval (its newest 720), once per service."""
-        if (pair_id, interval) in self._fetched:
-            return
-        self._fetched.add((pair_id, interval))
-        bars, _last = self._public.ohlc(pair_id, interval=interval)
-        committed = bars[:-1]  # the last bar is the still-open candle
-        _store(
-            [
-                PriceQuote(
-                    pair_id=pair_id,
-                    interval=interval,
-                    time=bar.time,
-                    open=bar.open,
-                    high=bar.high,
-                    low=bar.low,
-                    close=bar.close,
-                    vwap=bar.vwap,
-                    volume=bar.volume,
-                )
-                for bar in committed
-            ]
+    def _latest_starting_by(self, interval: int, latest_start: datetime) -> Candle | None:
+        if interval in PRELOADED:
+            candles = self.coarse_sorted[interval]
+            lo, hi = 0, len(candles)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if candles[mid].time <= latest_start:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return candles[lo - 1] if lo else None
+        row = (
+            PriceQuote.objects.filter(pair=self.pair, interval=interval, time__lte=latest_start)
+            .order_by("-time")
+            .values_list("interval", "time", "close", "source")
+            .first()
         )
-        self._cache.pop(pair_id, None)
-
-    def _fetch_trades_day(self, pair_id: str, day: datetime) -> None:
-        """One Trades call from 00:00 UTC of `day`; caches a VWAP for every day it covers.
-
-        A day is covered when the reply reaches past it (a later print exists), so its
-        prints are complete; the last day of the reply may be partial and is cached only if it
-        is the requested day. On quiet pairs one call thus prices weeks of history.
-        """
-        since = str(int(day.timestamp()) * 1_000_000_000)
-        trades, _last = self._public.recent_trades(pair_id, since=since, count=1000)
-        if not trades:
-            return
-        by_day: dict[datetime, list] = {}
-        for trade in trades:
-            by_day.setdefault(_day_start(trade.time), []).append(trade)
-        days = sorted(by_day)
-        last_day = days[-1]
-        # Complete days (the reply reaches past them), the requested day itself, and, when the
-        # requested day had no print, the first day after it that did: every point is a whole
-        # UTC day at midnight, and the first value stored for a day is the one kept.
-        wanted = {d for d in days if d < last_day or d == day}
-        if day not in by_day and days[0] < day + LOOKAHEAD:
-            wanted.add(days[0])
-        rows = [_trades_point(pair_id, d, by_day[d]) for d in sorted(wanted)]
-        _store(rows)
-        self._cache.pop(pair_id, None)
+        return Candle(*row) if row else None
 
 
-def _trades_point(pair_id: str, time: datetime, prints: list) -> PriceQuote:
-    volume = sum((t.volume for t in prints), Decimal(0))
-    if volume > 0:
-        vwap = sum((t.price * t.volume for t in prints), Decimal(0)) / volume
-    else:
-        vwap = prints[0].price
-    prices = [t.price for t in prints]
-    return PriceQuote(
-        pair_id=pair_id,
-        interval=TRADES,
-        time=time,
-        open=prices[0],
-        high=max(prices),
-        low=min(prices),
-        close=prices[-1],
-        vwap=vwap.quantize(Decimal("1e-10")),
-        volume=volume,
-    )
+class StoredPrices:
+    """The PriceSource of the accounting engine over the shared store: the rule above, exactly.
 
+    ``pairs`` is {(base, quote): pair altname}; ``user`` (optional) adds that user's manual prices.
+    """
 
-def _store(rows: list[PriceQuote]) -> None:
-    """Insert what is not cached yet; concurrent fetchers of the same bars are harmless."""
-    if not rows:
-        return
-    try:
-        with transaction.atomic():
-            PriceQuote.objects.bulk_create(rows, ignore_conflicts=True)
-    except IntegrityError:  # pragma: no cover - ignore_conflicts covers supported databases
-        pass
+    def __init__(self, *, pairs: dict[tuple[str, str], str], user=None) -> None:
+        self._pairs = pairs
+        self._user = user
+        self._stores: dict[str, _PairStore] = {}
+        self._memo: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
+        self._manuals: dict[tuple[str, str], list[tuple[datetime, Decimal]]] | None = None
+
+    def routes(self, asset: str, quote: str) -> list[Route]:
+        return find_routes(self._pairs, asset, quote)
+
+    def price(self, asset: str, quote: str, at: datetime) -> Price:
+        at = at.astimezone(UTC)
+        for route in self.routes(asset, quote):
+            found = self._route_price(route, at)
+            if found is not None:
+                return found
+        manual = self._manual(asset, quote, at)
+        if manual is not None:
+            return manual
+        raise PriceNotFound(asset, quote, at)
+
+    def _route_price(self, route: Route, at: datetime) -> Price | None:
+        if not route.legs:
+            return Price(Decimal(1), f"{route.asset} = {route.quote}")
+        value, sources = Decimal(1), []
+        for leg in route.legs:
+            found = self.pair_price(leg.pair_id, at)
+            if found is None:
+                return None
+            if leg.inverted:
+                value /= found[0]
+                sources.append(f"1/({found[1]})")
+            else:
+                value *= found[0]
+                sources.append(found[1])
+        return Price(value=value, source=" × ".join(sources))
+
+    def pair_price(self, pair: str, at: datetime) -> tuple[Decimal, str] | None:
+        """(close, source) by steps 3 and 4 of the rule, or None."""
+        key = (pair, at)
+        if key not in self._memo:
+            store = self._stores.get(pair)
+            if store is None:
+                store = self._stores[pair] = _PairStore(pair)
+            found = store.containing(at)
+            candle: Candle | None
+            if found is not None:
+                candle, how = found
+            else:
+                candle, how = store.earlier(at), "nearest earlier candle within 7 days"
+            if how and store.data_end <= at:
+                candle = None  # nothing stored past the moment: it may not have happened yet
+            self._memo[key] = (
+                None
+                if candle is None or candle.close <= 0
+                else (candle.close, candle.describe(pair, how))
+            )
+        return self._memo[key]
+
+    def _manual(self, asset: str, quote: str, at: datetime) -> Price | None:
+        if self._user is None:
+            return None
+        if self._manuals is None:  # a user's hand-entered prices are few: read them once
+            self._manuals = {}
+            rows = ManualPrice.objects.filter(user=self._user).order_by("time")
+            for a, q, time, price in rows.values_list("asset", "quote", "time", "price"):
+                self._manuals.setdefault((a, q), []).append((time, price))
+        candidates = [
+            (time, price)
+            for time, price in self._manuals.get((asset, quote), [])
+            if at - WINDOW <= time <= at
+        ]
+        if not candidates:
+            return None
+        time, price = candidates[-1]
+        return Price(price, f"entered by hand for {asset}/{quote} at {time:%Y-%m-%d %H:%M} UTC")

@@ -201,9 +201,7 @@ def spot_public(sim: SimulatorServer, request: Request, method: str) -> Outcome:
     params = {k: v[-1] for k, v in parse_qs(request.query, keep_blank_values=True).items()}
     try:
         with sim.lock:
-            context = PublicContext(
-                market=sim.market, last_day=sim.last_day(), status=sim.system_status
-            )
+            context = PublicContext(market=sim.market, now=sim.now(), status=sim.system_status)
             result = PUBLIC[method](context, params)
     except KrakenError as exc:
         return Outcome(spot_error(exc.message), key, endpoint, exc.message)

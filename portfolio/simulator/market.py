@@ -4,8 +4,8 @@ Each asset has a USD price that follows a mean-reverting log random walk seeded 
 one step per UTC day from 2020-01-01. A pair's daily close is base/quote rounded to its tick; its
 open is the previous close; high and low widen that range by a seeded 0.2-3 %. Account trades take a
 price inside their day's [low, high] and are registered on the tape, so every account trade is
-within the day's OHLC and appears in public Trades. The tape also carries four synthetic prints per
-day that realise the candle's open, high, low and close.
+within the day's OHLC and appears in public Trades. The tape (``tape``) also carries a print in
+most minutes of the day along a path that realises the candle's open, high, low and close.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from .assets import PAIRS, Pair, quantize
+from .tape import Row, Tape, Totals, totals_of
 
 EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 EPOCH_TS = int(EPOCH.timestamp())
@@ -69,6 +70,10 @@ def today_index() -> int:
     return (int(dt.datetime.now(dt.UTC).timestamp()) - EPOCH_TS) // DAY
 
 
+def now_ticks() -> int:
+    return int(dt.datetime.now(dt.UTC).timestamp() * TICKS)
+
+
 class Market:
     """Prices and the public tape shared by every account on one simulator."""
 
@@ -76,8 +81,7 @@ class Market:
         self.seed = seed
         self._paths: dict[str, list[float]] = {}
         self._candles: dict[tuple[str, int], Candle] = {}
-        self._account_trades: dict[str, list[TapeTrade]] = {p: [] for p in PAIRS}
-        self._tapes: dict[str, tuple[list[int], list[TapeTrade]]] = {}
+        self.tape = Tape(seed, self.candle)
 
     def usd_price(self, code: str, day: int) -> Decimal:
         """The asset's USD close on ``day`` (a float path turned into a 12-significant Decimal)."""
@@ -124,41 +128,43 @@ class Market:
 
     def register(self, pair_id: str, trades: list[TapeTrade]) -> None:
         """Add account trades to the public tape of ``pair_id``."""
-        self._account_trades[pair_id].extend(trades)
-        self._tapes.pop(pair_id, None)
+        pair = PAIRS[pair_id]
+        price_scale, lot_scale = 10**pair.pair_decimals, 10**pair.lot_decimals
+        rows = [
+            (
+                t.ticks,
+                int(t.price * price_scale),
+                int(t.volume * lot_scale),
+                t.side,
+                t.ordertype,
+                t.trade_id,
+            )
+            for t in trades
+        ]
+        self.tape.register(pair, rows, EPOCH_TS)
 
-    def tape(self, pair: Pair, last_day: int) -> tuple[list[int], list[TapeTrade]]:
-        """All prints on ``pair`` up to ``last_day``, oldest first, with a parallel ticks list."""
-        cached = self._tapes.get(pair.id)
-        if cached is not None and cached[1] and day_of_ticks(cached[0][-1]) >= last_day:
-            return cached
-        rows = list(self._account_trades[pair.id])
-        for day in range(0, last_day + 1):
-            rows.extend(self._synthetic(pair, day))
-        rows.sort(key=lambda t: (t.ticks, t.trade_id))
-        result = ([t.ticks for t in rows], rows)
-        self._tapes[pair.id] = result
-        return result
+    def price_at(self, pair: Pair, ticks: int) -> Decimal:
+        """The market's price of ``pair`` at a moment (ticks): the tape path's minute price."""
+        return self.tape.price_at(pair, ticks, EPOCH_TS)
 
-    def _synthetic(self, pair: Pair, day: int) -> list[TapeTrade]:
-        c = self.candle(pair, day)
-        rng = random.Random(f"tape:{self.seed}:{pair.id}:{day}")
-        start = (EPOCH_TS + day * DAY) * TICKS
-        marks = sorted(rng.sample(range(2 * 3600, 22 * 3600), 2))
-        prints = [(1, c.open), (marks[0], c.high), (marks[1], c.low), (DAY - 1, c.close)]
-        if rng.random() < 0.5:
-            prints[1], prints[2] = (marks[0], c.low), (marks[1], c.high)
-        out = []
-        for second, price in prints:
-            ticks = start + second * TICKS + 5_000
-            volume = quantize(Decimal(f"{rng.uniform(0.01, 3.0):.8f}"), pair.lot_decimals)
-            side = rng.choice("bs")
-            out.append(TapeTrade(ticks, price, volume, side, rng.choice("ml"), ticks))
+    def rows_between(self, pair: Pair, start: int, end: int, now: int) -> list[Row]:
+        """Prints with ``start <= ticks < end`` and ``ticks <= now``, oldest first."""
+        end = min(end, now + 1)
+        out: list[Row] = []
+        day = max(day_of_ticks(start), 0)
+        while day <= day_of_ticks(end - 1):
+            rows = self.tape.day_rows(pair, day, EPOCH_TS)
+            lo = bisect.bisect_left(rows, (start,))
+            hi = bisect.bisect_left(rows, (end,))
+            out.extend(rows[lo:hi])
+            day += 1
         return out
 
-    def day_prints(self, pair: Pair, day: int, last_day: int) -> list[TapeTrade]:
-        ticks, rows = self.tape(pair, last_day)
-        start = (EPOCH_TS + day * DAY) * TICKS
-        lo = bisect.bisect_left(ticks, start)
-        hi = bisect.bisect_left(ticks, start + DAY * TICKS)
-        return rows[lo:hi]
+    def day_totals(self, pair: Pair, day: int, now: int) -> Totals | None:
+        """The day's aggregate of prints up to ``now`` (a whole past day is kept)."""
+        if day < 0 or day > day_of_ticks(now):
+            return None
+        if day == day_of_ticks(now):
+            start = (EPOCH_TS + day * DAY) * TICKS
+            return totals_of(self.rows_between(pair, start, start + DAY * TICKS, now))
+        return self.tape.day_totals(pair, day, EPOCH_TS)

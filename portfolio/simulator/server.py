@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +29,7 @@ from .dispatch import (
 )
 from .faults import HTTP_FAULTS, SERVICE_FAULTS, FaultInjector
 from .limits import PUBLIC_BUDGET, Bucket, token_bucket
-from .market import Market, day_of_ticks, today_index
+from .market import Market, now_ticks
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -101,11 +102,13 @@ class SimulatorServer:
         fault_kinds: set[str] | None = None,
         seed: int = 0,
         nonce_window: int = 0,
+        clock: Callable[[], int] | None = None,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed, self.seed, self.nonce_window = speed, seed, nonce_window
         self.market = Market(seed)
+        self.clock = clock  # ticks; None is the wall clock (see ``now``)
         self.lock = threading.RLock()
         self.faults = FaultInjector(seed=seed, rate=fault_rate, kinds=fault_kinds)
         self._counters = Counters()
@@ -228,12 +231,13 @@ class SimulatorServer:
                 self._public[client] = token_bucket(PUBLIC_BUDGET, self.speed)
             return self._public[client]
 
-    def last_day(self) -> int:
-        """The last market day to serve: today, or later if appended activity reaches past it."""
-        latest = max(
-            (day_of_ticks(a.truth.last_ticks) for a in self._spot_keys.values()), default=0
-        )
-        return max(today_index(), latest)
+    def now(self) -> int:
+        """The simulator's clock (ticks): the wall clock, or later when appended account activity
+        reaches past it, so an account's own trades are on the public tape."""
+        if self.clock is not None:
+            return self.clock()
+        latest = max((a.truth.last_ticks for a in self._spot_keys.values()), default=0)
+        return max(now_ticks(), latest)
 
     # -- requests -----------------------------------------------------------------------------
     def handle(self, request: Request) -> Reply:

@@ -2,9 +2,11 @@
 OHLC, Trades.
 
 OHLC rows are aggregated from the public trade tape, so candles and Trades always agree and every
-account trade lies inside its candle. OHLC serves, as Kraken does (reference 3.10 and Kraken's
-"Get OHLC Data" page), only the 720 most recent candles of an interval: ``since`` filters within
-them and cannot reach older data, and the still-open current candle is always the last row.
+account trade lies inside its candle. Nothing later than the simulator's clock is served: the
+clock is the wall clock, or the newest account activity when appended activity runs ahead of it.
+OHLC serves, as Kraken does (reference 3.10 and Kraken's "Get OHLC Data" page), only the 720
+most recent candles of an interval: ``since`` filters within them and cannot reach older data,
+and the still-open current candle is always the last row.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 
 from .assets import ASSETS, PAIRS, Pair, fmt, resolve_asset, resolve_pair
 from .errors import INVALID_ARGUMENTS, UNKNOWN_ASSET, UNKNOWN_PAIR, KrakenError
-from .market import DAY, EPOCH_TS, TICKS, Market, TapeTrade
+from .market import DAY, EPOCH_TS, TICKS, Market
+from .tape import Row, Totals, totals_of
 
 INTERVALS = (1, 5, 15, 30, 60, 240, 1440, 10080, 21600)
 MAX_CANDLES = 720
@@ -52,7 +55,7 @@ _LEVERAGED = {"XXBTZUSD", "XXBTZEUR", "XETHZUSD", "XETHZEUR"}
 @dataclass(frozen=True, slots=True)
 class PublicContext:
     market: Market
-    last_day: int
+    now: int  # the simulator's clock in ticks: no print later than this is ever served
     status: str = "online"  # what SystemStatus reports (set through /_sim/status)
 
 
@@ -140,28 +143,39 @@ def ticker(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
 
 
 def _ticker(ctx: PublicContext, p: Pair) -> dict[str, Any]:
-    day = ctx.last_day
-    today = ctx.market.day_prints(p, day, ctx.last_day)
-    both = ctx.market.day_prints(p, day - 1, ctx.last_day) + today
-    price = lambda v: fmt(v, p.pair_decimals)  # noqa: E731
-    volume = lambda rows: fmt(sum((t.volume for t in rows), Decimal(0)), p.lot_decimals)  # noqa: E731
-    last = today[-1]
+    now = ctx.now
+    day_start = (now // TICKS - EPOCH_TS) // DAY * DAY + EPOCH_TS
+    both = ctx.market.rows_between(p, now - DAY * TICKS, now + 1, now)
+    today = [r for r in both if r[0] >= day_start * TICKS]
+    price = lambda units: fmt(Decimal(units).scaleb(-p.pair_decimals), p.pair_decimals)  # noqa: E731
+    volume = lambda rows: fmt(  # noqa: E731
+        Decimal(sum(r[2] for r in rows)).scaleb(-p.lot_decimals), p.lot_decimals
+    )
+    last = (today or both)[-1]
+    low = lambda rows: price(min(r[1] for r in rows)) if rows else price(last[1])  # noqa: E731
+    high = lambda rows: price(max(r[1] for r in rows)) if rows else price(last[1])  # noqa: E731
     return {
-        "a": [price(last.price + p.tick), "1", "1.000"],
-        "b": [price(last.price), "1", "1.000"],
-        "c": [price(last.price), fmt(last.volume, p.lot_decimals)],
+        "a": [price(last[1] + 1), "1", "1.000"],
+        "b": [price(last[1]), "1", "1.000"],
+        "c": [price(last[1]), fmt(Decimal(last[2]).scaleb(-p.lot_decimals), p.lot_decimals)],
         "v": [volume(today), volume(both)],
-        "p": [price(_vwap(today)), price(_vwap(both))],
+        "p": [_vwap(p, today), _vwap(p, both)],
         "t": [len(today), len(both)],
-        "l": [price(min(t.price for t in today)), price(min(t.price for t in both))],
-        "h": [price(max(t.price for t in today)), price(max(t.price for t in both))],
-        "o": price(today[0].price),
+        "l": [low(today), low(both)],
+        "h": [high(today), high(both)],
+        "o": price(today[0][1]) if today else price(last[1]),
     }
 
 
-def _vwap(rows: list[TapeTrade]) -> Decimal:
-    volume = sum((t.volume for t in rows), Decimal(0))
-    return sum((t.price * t.volume for t in rows), Decimal(0)) / volume if volume else Decimal(0)
+def _vwap(p: Pair, rows: list[Row]) -> str:
+    return _vwap_of(p, totals_of(rows))
+
+
+def _vwap_of(p: Pair, totals: Totals | None) -> str:
+    if totals is None or not totals.volume:
+        return fmt(Decimal(0), p.pair_decimals)
+    value = (Decimal(totals.pv) / Decimal(totals.volume)).scaleb(-p.pair_decimals)
+    return fmt(value, p.pair_decimals)
 
 
 def _int_param(raw: str | None, default: int | None) -> int | None:
@@ -174,52 +188,60 @@ def _int_param(raw: str | None, default: int | None) -> int | None:
 
 
 def ohlc(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
+    """The newest 720 candles up to the clock, the still-open one last (only candles with
+    trades); ``since`` filters within them and cannot reach older data."""
     (pair,) = _one_pair(params)
     interval = _int_param(params.get("interval"), 1)
     if interval not in INTERVALS:
         raise KrakenError(INVALID_ARGUMENTS)
     width = interval * 60
-    ticks, rows = ctx.market.tape(pair, ctx.last_day)
     since = _int_param(params.get("since"), None)
-    end = EPOCH_TS + (ctx.last_day + 1) * DAY
-    current = (end - 1) // width * width  # the still-open candle
+    current = ctx.now // TICKS // width * width  # the still-open candle
     first = current - (MAX_CANDLES - 1) * width  # older data is out of reach, whatever `since`
     if since is not None:
         first = max(first, (since // width + 1) * width)
-    candles = _candles(pair, ticks, rows, max(first, 0), current, width)
-    if not candles or candles[-1][0] != current:
-        candles += _candles(pair, ticks, rows, current, current, width)  # present regardless
+    if first > current:
+        first = current  # the open candle is present regardless
+    candles = [_candle(pair, start, totals) for start, totals in _spans(ctx, pair, first, width)]
     last = candles[-1][0] if candles else (since or 0)
     return {pair.id: candles, "last": last}
 
 
-def _candles(
-    pair: Pair, ticks: list[int], rows: list[TapeTrade], first: int, last: int, width: int
-) -> list[list[Any]]:
-    """Candles starting in [first, last] (only intervals that saw a print), oldest first."""
-    index = bisect.bisect_left(ticks, first * TICKS)
-    stop_ticks = (last + width) * TICKS
-    candles: list[list[Any]] = []
-    while index < len(ticks) and ticks[index] < stop_ticks:
-        start = ticks[index] // TICKS // width * width
-        stop = bisect.bisect_left(ticks, (start + width) * TICKS)
-        candles.append(_candle(pair, start, rows[index:stop]))
+def _spans(ctx: PublicContext, pair: Pair, first: int, width: int):
+    """(start, totals) of each candle from ``first`` up to the clock that saw a print."""
+    if width >= DAY:  # whole days: from the days' totals, kept once computed
+        start = max(first, EPOCH_TS // width * width)
+        while start * TICKS <= ctx.now:
+            day0 = (start - EPOCH_TS) // DAY
+            found = None
+            for day in range(day0, day0 + width // DAY):
+                totals = ctx.market.day_totals(pair, day, ctx.now)
+                if totals is not None:
+                    found = totals if found is None else found.merge(totals)
+            if found is not None:
+                yield start, found
+            start += width
+        return
+    rows = ctx.market.rows_between(pair, first * TICKS, ctx.now + 1, ctx.now)
+    index = 0
+    while index < len(rows):
+        start = rows[index][0] // TICKS // width * width
+        stop = bisect.bisect_left(rows, ((start + width) * TICKS,), index)
+        yield start, totals_of(rows[index:stop])
         index = stop
-    return candles
 
 
-def _candle(pair: Pair, start: int, prints: list[TapeTrade]) -> list[Any]:
-    p = lambda v: fmt(v, pair.pair_decimals)  # noqa: E731
-    volume = sum((t.volume for t in prints), Decimal(0))
+def _candle(pair: Pair, start: int, t: Totals) -> list[Any]:
+    p = lambda units: fmt(Decimal(units).scaleb(-pair.pair_decimals), pair.pair_decimals)  # noqa: E731
     return [
         start,
-        p(prints[0].price),
-        p(max(t.price for t in prints)),
-        p(min(t.price for t in prints)),
-        p(prints[-1].price),
-        p(_vwap(prints)),
-        fmt(volume, pair.lot_decimals),
-        len(prints),
+        p(t.open),
+        p(t.high),
+        p(t.low),
+        p(t.close),
+        _vwap_of(pair, t),
+        fmt(Decimal(t.volume).scaleb(-pair.lot_decimals), pair.lot_decimals),
+        t.count,
     ]
 
 
@@ -231,33 +253,55 @@ def _one_pair(params: dict[str, str]) -> list[Pair]:
 
 
 def trades(ctx: PublicContext, params: dict[str, str]) -> dict[str, Any]:
-    """Prints after ``since`` (nanoseconds, or seconds when small), at most ``count`` (<= 1000)."""
+    """Prints after ``since`` (nanoseconds, or seconds when small), at most ``count`` (<= 1000),
+    never later than the clock; without ``since`` the newest ``count``."""
     (pair,) = _one_pair(params)
     count = _int_param(params.get("count"), MAX_TRADES)
     since = _int_param(params.get("since"), None)
     if count is None or not 1 <= count <= MAX_TRADES:
         raise KrakenError(INVALID_ARGUMENTS)
-    ticks, rows = ctx.market.tape(pair, ctx.last_day)
     if since is None:
-        chosen = rows[-count:]
+        chosen = _newest(ctx, pair, count)
     else:
         since_ticks = since // 100_000 if since > 10**12 else since * TICKS
-        lo = bisect.bisect_right(ticks, since_ticks)
-        chosen = rows[lo : lo + count]
+        chosen = _after(ctx, pair, since_ticks, count)
     out = [
         [
-            fmt(t.price, pair.cost_decimals),
-            fmt(t.volume, pair.lot_decimals),
-            t.ticks / TICKS,
-            t.side,
-            t.ordertype,
+            fmt(Decimal(r[1]).scaleb(-pair.pair_decimals), pair.cost_decimals),
+            fmt(Decimal(r[2]).scaleb(-pair.lot_decimals), pair.lot_decimals),
+            r[0] / TICKS,
+            r[3],
+            r[4],
             "",
-            t.trade_id,
+            r[5],
         ]
-        for t in chosen
+        for r in chosen
     ]
-    last = str(chosen[-1].ticks * 100_000) if chosen else str(since or 0)
+    last = str(chosen[-1][0] * 100_000) if chosen else str(since or 0)
     return {pair.id: out, "last": last}
+
+
+def _after(ctx: PublicContext, pair: Pair, since_ticks: int, count: int) -> list[Row]:
+    chosen: list[Row] = []
+    start = since_ticks + 1
+    while len(chosen) < count and start <= ctx.now:
+        day_end = ((start // TICKS - EPOCH_TS) // DAY + 1) * DAY + EPOCH_TS
+        if day_end <= EPOCH_TS:  # before the market opened: jump to its first day
+            start = EPOCH_TS * TICKS
+            continue
+        chosen += ctx.market.rows_between(pair, start, day_end * TICKS, ctx.now)
+        start = day_end * TICKS
+    return chosen[:count]
+
+
+def _newest(ctx: PublicContext, pair: Pair, count: int) -> list[Row]:
+    chosen: list[Row] = []
+    end = ctx.now + 1
+    while len(chosen) < count and end > EPOCH_TS * TICKS:
+        start = end - DAY * TICKS
+        chosen = ctx.market.rows_between(pair, start, end, ctx.now) + chosen
+        end = start
+    return chosen[-count:]
 
 
 PUBLIC: dict[str, Callable[[PublicContext, dict[str, str]], Any]] = {

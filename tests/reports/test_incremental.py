@@ -20,6 +20,7 @@ from reports.models import (
     UnknownBasisDepositRow,
     YearResult,
 )
+from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
 from tests.simulated import connect, sync
 
@@ -42,6 +43,9 @@ def _synced(
     profile.time_zone = default_time_zone(jurisdiction)  # a profile made in that jurisdiction
     profile.save()
     assert sync(connection).state == "succeeded"
+    # prices first: the history's prices are stored once; later syncs add entries only, so the
+    # stored prices of the years before the boundary stay the ones the first run used
+    prices_fill_for(user=connection.user)
     return account, connection
 
 

@@ -9,6 +9,7 @@ import pytest
 from portfolio.accounting import summarise_tax_year
 from reports import inputs
 from reports.models import AccountingRun, DisposalRow, LotRow, UnknownBasisDepositRow, YearResult
+from reports.prices import prices_fill_for
 from reports.rebuilds import rebuild_request
 from reports.services import accounting_rebuild, compute_for, settings_for
 from reports.tasks import rebuild_job
@@ -23,6 +24,7 @@ def synced(simulator):
     account = simulator.add_account(seed=41, size=400)
     connection = connect(simulator, account)
     assert sync(connection).state == "succeeded"
+    prices_fill_for(user=connection.user)  # prices first, then numbers
     return account, connection
 
 

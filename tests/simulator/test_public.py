@@ -1,5 +1,7 @@
 """The public market agrees with the account: every trade inside its candle and on the tape.
 
+The tape prints in most minutes, never later than the simulator's clock.
+
 OHLC answers only the 720 most recent candles of an interval (reference 3.10), so daily candles
 reach back about two years and weekly ones about fourteen.
 """
@@ -71,10 +73,13 @@ def test_daily_candle_is_the_aggregate_of_that_days_trades(spot: Spot, account: 
     candle = spot.public("OHLC", pair=trade.pair, interval=1440, since=day - 1)["result"][
         trade.pair
     ][0]
-    prints = spot.public("Trades", pair=trade.pair, since=day * 10**9 - 1, count=1000)["result"][
-        trade.pair
-    ]
-    same_day = [p for p in prints if p[2] < day + DAY]
+    same_day, since = [], day * 10**9 - 1
+    while not same_day or same_day[-1][2] < day + DAY:  # a day holds more than 1,000 prints
+        page = spot.public("Trades", pair=trade.pair, since=since, count=1000)["result"]
+        same_day += page[trade.pair]
+        since = page["last"]
+    same_day = [p for p in same_day if p[2] < day + DAY]
+    assert len(same_day) > 720  # a liquid pair prints in most minutes
     prices = [Decimal(p[0]) for p in same_day]
     assert Decimal(candle[1]) == prices[0] and Decimal(candle[4]) == prices[-1]
     assert Decimal(candle[2]) == max(prices) and Decimal(candle[3]) == min(prices)
@@ -150,3 +155,24 @@ def test_trades_paging_by_last_cursor_continues_without_overlap(spot: Spot) -> N
     second = spot.public("Trades", pair="XBTUSD", since=first["last"], count=5)["result"]
     ids = [r[6] for r in first["XXBTZUSD"] + second["XXBTZUSD"]]
     assert len(set(ids)) == 10 and ids == sorted(ids)
+
+
+def test_nothing_later_than_the_clock_is_served() -> None:
+    import datetime as dt
+
+    from portfolio.simulator import SimulatorServer
+
+    noon = int(dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC).timestamp())
+    with SimulatorServer(speed=1000, clock=lambda: noon * 10_000) as server:
+        spot = Spot(server.base_url, "", "")
+        newest = spot.public("Trades", pair="XBTUSD", count=1000)["result"]["XXBTZUSD"]
+        assert max(row[2] for row in newest) <= noon and len(newest) == 1000
+        ahead = spot.public("Trades", pair="XBTUSD", since=noon * 10**9)["result"]["XXBTZUSD"]
+        assert ahead == []
+        minutes = spot.public("OHLC", pair="XBTUSD", interval=1)["result"]["XXBTZUSD"]
+        assert len(minutes) > 500  # most of the last 720 minutes traded
+        assert minutes[-1][0] <= noon and minutes[0][0] >= noon - 720 * 60
+        days = spot.public("OHLC", pair="XBTUSD", interval=1440)["result"]["XXBTZUSD"]
+        assert days[-1][0] == noon - 12 * 3600 and days[-1][7] < max(d[7] for d in days[:-1])
+        ticker = spot.public("Ticker", pair="XBTUSD")["result"]["XXBTZUSD"]
+        assert Decimal(ticker["c"][0]) == Decimal(newest[-1][0])

@@ -1,4 +1,4 @@
-"""python manage.py accounting_rebuild --user NAME [--connection ID] [--force]"""
+"""python manage.py accounting_rebuild --user NAME [--connection ID] [--force] [--no-fill]"""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import KrakenConnection
 from jobs.models import JobState
 from reports.models import AccountingRun
+from reports.prices import prices_fill_for
 from reports.rebuilds import rebuild_here
 
 
@@ -16,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True)
         parser.add_argument("--connection", type=int)
         parser.add_argument("--force", action="store_true", help="even if nothing changed")
+        parser.add_argument(
+            "--no-fill",
+            action="store_true",
+            help="use only the prices already stored (no call to Kraken at all)",
+        )
 
     def handle(self, *args, **o):
         user = get_user_model().objects.filter(username=o["user"]).first()
@@ -26,6 +32,9 @@ class Command(BaseCommand):
             connection = KrakenConnection.objects.filter(pk=o["connection"], user=user).first()
             if connection is None:
                 raise CommandError(f"user {user.username!r} has no connection {o['connection']}")
+        if not o["no_fill"]:  # prices first (no call when they are stored), then numbers
+            report = prices_fill_for(user=user, connection=connection)
+            self.stdout.write(f"prices: {report.calls} calls, {report.candles} candles stored")
         job, run = rebuild_here(
             user=user, connection=connection, force=o["force"], reason="accounting_rebuild command"
         )
