@@ -110,8 +110,9 @@ def test_a_csv_only_connection_reconciles_on_its_running_balances(synced, tmp_pa
     result = after_import(connection=fresh)
     assert result.ok, result.problems[:3]
     api_checks = api.reconciliations.first().assets
+    # the futures wallet is reconciled from the futures log, which these two files do not carry
     assert {a: c["computed"] for a, c in result.assets.items()} == {
-        a: c["computed"] for a, c in api_checks.items()
+        a: c["computed"] for a, c in api_checks.items() if not a.startswith("futures ")
     }
     out = StringIO()
     call_command(
