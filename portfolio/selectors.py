@@ -13,6 +13,7 @@ from portfolio.models import (
     DataSet,
     FuturesAccountSnapshot,
     FuturesPosition,
+    LedgerEntry,
     Reconciliation,
     SyncCursor,
     SyncRun,
@@ -83,9 +84,16 @@ def latest_reconciliation(*, connection: KrakenConnection) -> Reconciliation | N
 
 
 def never_synced(*, connections) -> list[KrakenConnection]:
-    """The connections without a completed sync: their stored data cannot be trusted as whole."""
+    """The connections without a completed sync (or, for a CSV-only one, a completed import):
+    their stored data cannot be trusted as whole."""
     synced = set(
         SyncRun.objects.filter(connection__in=connections, state=SyncState.SUCCEEDED)
+        .values_list("connection_id", flat=True)
+        .distinct()
+    )
+    # A CSV-only connection's rows come only from imports, each one atomic: rows mean a whole one.
+    synced |= set(
+        LedgerEntry.objects.filter(connection__in=[c for c in connections if c.csv_only])
         .values_list("connection_id", flat=True)
         .distinct()
     )
@@ -96,7 +104,8 @@ def never_synced_message(connections: list[KrakenConnection]) -> str:
     labels = ", ".join(repr(c.label) for c in connections)
     return (
         f"No completed sync for {labels}: there is nothing verified to report. "
-        "Run `python manage.py kraken_sync` (or press Sync now) and check it succeeds."
+        "Run `python manage.py kraken_sync` (or press Sync now) and check it succeeds; "
+        "a CSV-only connection needs an import of Kraken's CSV exports (kraken_import).",
     )
 
 
