@@ -109,16 +109,21 @@ def pairs_for(*, user, connection: KrakenConnection | None = None) -> dict[tuple
 
 
 def price_source(
-    *, user, connection: KrakenConnection | None = None, coarse: bool = False
+    *,
+    user,
+    connection: KrakenConnection | None = None,
+    coarse: bool = False,
+    as_of: datetime | None = None,
 ) -> StoredPrices | None:
     """The stored prices (no network, ever) by the one rule of ``portfolio.prices.service``.
 
     ``coarse`` is accepted for callers of the earlier API; the rule is the same for charts.
+    ``as_of`` is the valuation moment of the computation (holdings are valued "now" there).
     """
     connection = connection or connections_for(user=user).first()
     if connection is None:
         return None
-    return StoredPrices(pairs=pairs_for(user=user, connection=connection), user=user)
+    return StoredPrices(pairs=pairs_for(user=user, connection=connection), user=user, as_of=as_of)
 
 
 def _scoped(model, *, user, connection: KrakenConnection | None):

@@ -31,23 +31,31 @@ def rebuild_target(user_id: int) -> str:
 
 def rebuild_request(*, user: AbstractBaseUser, reason: str) -> Job:
     """The user's active rebuild job, joined, or a new one enqueued after the commit."""
+    return _user_job(JobKind.REBUILD, user, reason, rebuild_enqueue)
+
+
+def _user_job(kind: str, user: AbstractBaseUser, reason: str, enqueue: Callable[[Job], None]):
     job, _ = job_request(
-        kind=JobKind.REBUILD,
+        kind=kind,
         target=rebuild_target(user.pk),
         owner=user,
         reason=reason,
         follow_up=True,
-        enqueue=rebuild_enqueue,
+        enqueue=enqueue,
     )
     return job
+
+
+def _enqueue(task, job: Job) -> None:
+    result = task.delay(job.pk)
+    job_set_task(job=job, task_id=getattr(result, "id", None))
 
 
 def rebuild_enqueue(job: Job) -> None:
     """Hand a rebuild job to a worker (in this process when Celery runs eagerly)."""
     from reports.tasks import rebuild_job  # tasks import this module
 
-    result = rebuild_job.delay(job.pk)
-    job_set_task(job=job, task_id=getattr(result, "id", None))
+    _enqueue(rebuild_job, job)
 
 
 def rebuild_execute(*, job_id: int) -> Job | None:
@@ -105,22 +113,13 @@ def prices_then_rebuild(*, user: AbstractBaseUser, reason: str) -> Job:
     """Prices first, then numbers: a price-fill job for the user, which asks for a rebuild when
     it ends. Requests coalesce as rebuilds do (one queued or running fill per user, at most one
     follow-up), so a burst of syncs costs one fill and one rebuild."""
-    job, _ = job_request(
-        kind=JobKind.PRICES,
-        target=rebuild_target(user.pk),
-        owner=user,
-        reason=reason,
-        follow_up=True,
-        enqueue=prices_enqueue,
-    )
-    return job
+    return _user_job(JobKind.PRICES, user, reason, prices_enqueue)
 
 
 def prices_enqueue(job: Job) -> None:
     from reports.tasks import prices_job  # tasks import this module
 
-    result = prices_job.delay(job.pk)
-    job_set_task(job=job, task_id=getattr(result, "id", None))
+    _enqueue(prices_job, job)
 
 
 def prices_execute(*, job_id: int) -> Job | None:

@@ -150,7 +150,7 @@ def accounting_rebuild(
         latest.refresh_from_db()
         return latest
     if prices is None:
-        prices = inputs.price_source(user=user, connection=connection)
+        prices = inputs.price_source(user=user, connection=connection, as_of=as_of)
     run = AccountingRun.objects.create(
         user=user,
         connection=connection,

@@ -23,6 +23,9 @@ The rule (README, "How the numbers are made", states the same):
    Steps 3 (the candle before) and 4 need stored data past the moment: some candle of the pair
    that ends after t. Until then t has no price from that pair (t may not have happened yet,
    or its data is not stored yet), so a price never rests on data that was merely not fetched.
+   One exception, the valuation moment itself (the ``as_of`` a computation is made for, given
+   to the source, never read from a clock): at or after it nothing can be stored past it, so
+   step 4 alone prices it, marked "latest known" (the holdings' value "now").
 5. Nothing within 7 days on any route: a price the user entered by hand for exactly that asset
    and currency at or before t, within the same 7 days. Otherwise there is no price: the engine
    lists the asset and the moment as a problem ("missing_price") and the leg counts as zero in
@@ -219,12 +222,16 @@ class _PairStore:
 class StoredPrices:
     """The PriceSource of the accounting engine over the shared store: the rule above, exactly.
 
-    ``pairs`` is {(base, quote): pair altname}; ``user`` (optional) adds that user's manual prices.
+    ``pairs`` is {(base, quote): pair altname}; ``user`` (optional) adds that user's manual prices;
+    ``as_of`` (optional) is the valuation moment (the exception in step 4).
     """
 
-    def __init__(self, *, pairs: dict[tuple[str, str], str], user=None) -> None:
+    def __init__(
+        self, *, pairs: dict[tuple[str, str], str], user=None, as_of: datetime | None = None
+    ) -> None:
         self._pairs = pairs
         self._user = user
+        self._as_of = as_of
         self._stores: dict[str, _PairStore] = {}
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
         self._manuals: dict[tuple[str, str], list[tuple[datetime, Decimal]]] | None = None
@@ -273,7 +280,10 @@ class StoredPrices:
             else:
                 candle, how = store.earlier(at), "nearest earlier candle within 7 days"
             if how and store.data_end <= at:
-                candle = None  # nothing stored past the moment: it may not have happened yet
+                if self._as_of is not None and at >= self._as_of:  # the valuation moment
+                    candle, how = store.earlier(at), "latest known at the valuation moment"
+                else:
+                    candle = None  # nothing stored past the moment: it may not have happened yet
             self._memo[key] = (
                 None
                 if candle is None or candle.close <= 0

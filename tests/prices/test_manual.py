@@ -41,6 +41,24 @@ def test_a_stored_candle_wins_over_a_hand_entered_price():
     assert StoredPrices(pairs=PAIRS, user=user).price("DOT", "USD", AT).value == Decimal("1.5")
 
 
+def test_the_valuation_moment_takes_the_latest_known_candle_and_no_other_moment_does():
+    for time, close in ((AT - timedelta(days=7), Decimal("1.2")), (AT, Decimal("1.5"))):
+        PriceQuote.objects.create(
+            pair="DOTUSD", interval=60, time=time, open=1, high=2, low=1, close=close
+        )
+    later = AT + timedelta(hours=5)  # nothing stored past it: it may not have happened yet
+    with pytest.raises(PriceNotFound):
+        StoredPrices(pairs=PAIRS).price("DOT", "USD", later)
+    now = StoredPrices(pairs=PAIRS, as_of=later).price("DOT", "USD", later)
+    assert now.value == Decimal("1.5") and "latest known at the valuation moment" in now.source
+    with pytest.raises(PriceNotFound):  # only at or after the valuation moment
+        StoredPrices(pairs=PAIRS, as_of=later).price("DOT", "USD", later - timedelta(hours=1))
+    with pytest.raises(PriceNotFound):  # and within the rule's 7 days
+        StoredPrices(pairs=PAIRS, as_of=AT + timedelta(days=8)).price(
+            "DOT", "USD", AT + timedelta(days=8)
+        )
+
+
 @pytest.mark.parametrize(
     ("moment", "price", "message"),
     [

@@ -38,7 +38,7 @@ def test_rebuild_stores_exactly_what_the_engine_computes(synced):
         rows=rows,
         settings=settings_for(user=user),
         as_of=AS_OF,
-        prices=inputs.price_source(user=user),
+        prices=inputs.price_source(user=user, as_of=AS_OF),
     )
     assert run.event_count == len(_classified.events)
     assert DisposalRow.objects.filter(run=run).count() == len(result.disposals)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from jobs.models import Job, JobKind, JobState
 from reports.models import AccountingRun
-from reports.rebuilds import rebuild_request
+from reports.rebuilds import prices_then_rebuild, rebuild_request
 from reports.selectors import latest_run_for, overview_for
 from reports.services import accounting_rebuild
 from tests.factories import PASSWORD, UserFactory
@@ -155,3 +155,24 @@ def test_the_rebuild_command_runs_as_a_job_and_reports_an_unchanged_run(simulato
     assert first.reasons == second.reasons == ["accounting_rebuild command"]
     assert outputs[0].endswith(f"(run {run.pk}, job {first.pk})\n")
     assert outputs[1].endswith(f"(run {run.pk}, job {second.pk})\n")
+
+
+def test_prices_come_first_then_the_rebuild_both_as_jobs(simulator):
+    user, _ = synced_user(simulator, 1311)  # `sync` stores rows only; nothing is priced yet
+    Job.objects.filter(owner=user).exclude(kind=JobKind.SYNC).delete()
+    AccountingRun.objects.filter(user=user).delete()
+
+    fill = prices_then_rebuild(user=user, reason="test")
+
+    fill.refresh_from_db()
+    assert (fill.kind, fill.state) == (JobKind.PRICES, JobState.SUCCEEDED)
+    assert fill.progress["calls"] > 0 and fill.progress["candles"] > 0
+    (rebuild,) = rebuild_jobs(user)
+    assert rebuild.state == JobState.SUCCEEDED and rebuild.reasons == ["prices stored"]
+    run = latest_run_for(user=user)
+    assert run is not None and run.state == AccountingRun.State.SUCCEEDED
+    assert not [p for p in run.problems if p.get("code") == "missing_price"]
+
+    again = prices_then_rebuild(user=user, reason="nothing new")  # everything is stored
+    again.refresh_from_db()
+    assert (again.state, again.progress["calls"]) == (JobState.SUCCEEDED, 0)

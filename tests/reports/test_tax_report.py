@@ -47,19 +47,16 @@ def expected(user, year, **overrides) -> dict:
     settings = settings_for(user=user, **overrides)
     _start, end = tax_year_period(settings.jurisdiction, year)
     rows = inputs.ledger_rows(user=user, per_connection=settings.per_wallet)
-    _c, result = compute_for(
-        rows=rows,
-        settings=settings,
-        as_of=min(datetime.now(UTC), end),
-        prices=inputs.price_source(user=user),
-    )
+    as_of = min(datetime.now(UTC), end)
+    prices = inputs.price_source(user=user, as_of=as_of)
+    _c, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
     books = derivatives.derivatives_for(
         user=user,
         connection=None,
         rows=rows,
         settings=settings,
-        as_of=min(datetime.now(UTC), end),
-        prices=inputs.price_source(user=user),
+        as_of=as_of,
+        prices=prices,
     )
     return derivatives.with_blocks(
         summarise_tax_year(result, year), books, year, settings.base_currency

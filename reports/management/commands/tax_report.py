@@ -62,7 +62,9 @@ class Command(BaseCommand):
         rows = inputs.ledger_rows(
             user=user, connection=connection, per_connection=settings.per_wallet
         )
-        prices = inputs.price_source(user=user, connection=connection) if rows else None
+        prices = (
+            inputs.price_source(user=user, connection=connection, as_of=as_of) if rows else None
+        )
         _classified, result = compute_for(rows=rows, settings=settings, as_of=as_of, prices=prices)
         books = derivatives.derivatives_for(
             user=user, connection=connection, rows=rows, settings=settings, as_of=as_of,
