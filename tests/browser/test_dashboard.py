@@ -7,6 +7,7 @@ import pytest
 
 from portfolio.simulator.server import SimulatorServer
 from reports.models import YearResult
+from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, UserFactory
@@ -30,6 +31,7 @@ def synced_user(simulator, settings, tmp_path):
     user = UserFactory(username="dash_user")
     connection = connect(simulator, simulator.add_account(seed=8, size=500), user=user)
     assert sync(connection).state == "succeeded"
+    prices_fill_for(user=user)  # prices first, then numbers
     run = accounting_rebuild(user=user, as_of=datetime(2026, 1, 1, tzinfo=UTC))
     return user, run
 
