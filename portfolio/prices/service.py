@@ -24,8 +24,9 @@ The rule (README, "How the numbers are made", states the same):
    that ends after t. Until then t has no price from that pair (t may not have happened yet,
    or its data is not stored yet), so a price never rests on data that was merely not fetched.
    One exception, the valuation moment itself (the ``as_of`` a computation is made for, given
-   to the source, never read from a clock): at or after it nothing can be stored past it, so
-   step 4 alone prices it, marked "latest known" (the holdings' value "now").
+   to the source, never read from a clock): nothing can be stored past it, so step 4 alone
+   prices it, marked "latest known" (the holdings' value "now"). A later moment, such as the
+   end of a day still running, keeps the rule: no price yet.
 5. Nothing within 7 days on any route: a price the user entered by hand for exactly that asset
    and currency at or before t, within the same 7 days. Otherwise there is no price: the engine
    lists the asset and the moment as a problem ("missing_price") and the leg counts as zero in
@@ -280,7 +281,7 @@ class StoredPrices:
             else:
                 candle, how = store.earlier(at), "nearest earlier candle within 7 days"
             if how and store.data_end <= at:
-                if self._as_of is not None and at >= self._as_of:  # the valuation moment
+                if self._as_of is not None and at == self._as_of:  # the valuation moment
                     candle, how = store.earlier(at), "latest known at the valuation moment"
                 else:
                     candle = None  # nothing stored past the moment: it may not have happened yet

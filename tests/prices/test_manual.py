@@ -51,8 +51,8 @@ def test_the_valuation_moment_takes_the_latest_known_candle_and_no_other_moment_
         StoredPrices(pairs=PAIRS).price("DOT", "USD", later)
     now = StoredPrices(pairs=PAIRS, as_of=later).price("DOT", "USD", later)
     assert now.value == Decimal("1.5") and "latest known at the valuation moment" in now.source
-    with pytest.raises(PriceNotFound):  # only at or after the valuation moment
-        StoredPrices(pairs=PAIRS, as_of=later).price("DOT", "USD", later - timedelta(hours=1))
+    with pytest.raises(PriceNotFound):  # only at the valuation moment itself
+        StoredPrices(pairs=PAIRS, as_of=later).price("DOT", "USD", later + timedelta(hours=1))
     with pytest.raises(PriceNotFound):  # and within the rule's 7 days
         StoredPrices(pairs=PAIRS, as_of=AT + timedelta(days=8)).price(
             "DOT", "USD", AT + timedelta(days=8)

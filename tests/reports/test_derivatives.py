@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portfolio.models import FuturesLogEntry, LedgerEntry
 from reports.models import DisposalRow, FuturesRow, MarginRow, YearResult
+from reports.prices import prices_fill_for
 from reports.selectors import overview_for
 from reports.services import accounting_rebuild
 from tests.factories import PASSWORD
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def synced(simulator):
     connection = connect(simulator, simulator.add_account(seed=7, size=1500))
     sync(connection)
+    prices_fill_for(user=connection.user)  # prices first, then numbers
     return connection
 
 

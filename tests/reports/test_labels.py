@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from portfolio.templatetags.numbers import money
+from reports.prices import prices_fill_for
 from reports.selectors import overview_for
 from reports.services import accounting_rebuild
 from tests.factories import PASSWORD
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def synced(simulator):
     connection = connect(simulator, simulator.add_account(seed=61, size=300))
     sync(connection)
+    prices_fill_for(user=connection.user)  # prices first, then numbers
     return connection
 
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from portfolio.celery import app as celery_app
-from portfolio.models import LedgerEntry
+from portfolio.models import AssetPair, LedgerEntry
 from reports import inputs
 from reports.models import AccountingRun, DepositBasis, DisposalRow, LotRow, UnknownBasisDepositRow
+from reports.prices import prices_fill_for
 from reports.services import accounting_rebuild
 from tests.factories import UserFactory
 from tests.simulated import connect
@@ -53,12 +54,20 @@ def history(simulator):
     """Buy 1 BTC, withdraw 0.4 (fee 0.001 BTC), deposit 1 (0.4 back, 0.6 unknown), sell 1.5."""
     user = UserFactory(username="holder")
     connection = connect(simulator, simulator.add_account(seed=81, size=10), user=user)
+    # rows written here as an import writes them: its data counts without a sync
+    connection.csv_only = True
+    connection.save(update_fields=["csv_only"])
     _entry(connection, "L1", "T1", "2021-01-03T12:00", "trade", "USD", "-20000")
     _entry(connection, "L2", "T1", "2021-01-03T12:00", "trade", "BTC", "1")
     _entry(connection, "L3", "W1", "2022-01-10T12:00", "withdrawal", "BTC", "-0.4", "0.001")
     _entry(connection, "L4", "D1", "2023-01-01T12:00", "deposit", "BTC", "1")
     _entry(connection, "L5", "T2", "2023-06-01T12:00", "trade", "BTC", "-1.5")
     _entry(connection, "L6", "T2", "2023-06-01T12:00", "trade", "USD", "75000")
+    AssetPair.objects.create(  # the pair list a sync would have stored
+        connection=connection, pair_id="XXBTZUSD", altname="XBTUSD", base="BTC", quote="USD",
+        raw_base="XXBT", raw_quote="ZUSD", pair_decimals=1, lot_decimals=8,
+    )  # fmt: skip
+    prices_fill_for(user=user)  # prices first, then numbers
     return user
 
 
