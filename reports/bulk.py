@@ -16,10 +16,28 @@ from django.db import connection, models
 def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> int:
     """Insert `rows` (values in the order of `fields`, a ForeignKey given as its id)."""
     if connection.vendor == "postgresql":
+        fields, rows = _with_defaults(model, fields, rows)
         return _copy(model, fields, rows)
     objects = [model(**dict(zip(_attnames(model, fields), row, strict=True))) for row in rows]
     model.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
+
+
+def _with_defaults(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]
+) -> tuple[Sequence[str], Iterable[tuple]]:
+    """COPY bypasses the model: a field left out gets its model default here, as the ORM gives
+    it (the database columns carry no defaults of their own)."""
+    given = set(fields) | set(_attnames(model, fields))
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in given and f.has_default()
+    ]
+    if not missing:
+        return fields, rows
+    extra = tuple(f.get_default() for f in missing)
+    return (*fields, *(f.name for f in missing)), (tuple(row) + extra for row in rows)
 
 
 def _attnames(model: type[models.Model], fields: Sequence[str]) -> list[str]:
