@@ -21,7 +21,8 @@ from tests.imports import writer
 from tests.imports.support import csv_connection
 from tests.imports.test_refusals import good_ledgers, replaced
 
-pytestmark = pytest.mark.django_db
+# tasks (imports, prices, rebuilds) run here whatever broker the suite is configured with
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 
 def test_kraken_connect_csv_only_prints_the_id_of_a_keyless_connection():

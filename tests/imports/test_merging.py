@@ -10,7 +10,8 @@ from tests.imports import writer
 from tests.imports.support import csv_connection, everything, ledger_rows
 from tests.simulated import connect, sync
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# tasks (imports, prices, rebuilds) run here whatever broker the suite is configured with
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
 
 
 def all_files(account, folder):

@@ -13,7 +13,8 @@ from tests.factories import UserFactory
 from tests.imports import writer
 from tests.imports.support import counts, csv_connection
 
-pytestmark = pytest.mark.django_db
+# tasks (imports, prices, rebuilds) run here whatever broker the suite is configured with
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager")]
 
 HEADER = '"txid","refid","time","type","subtype","aclass","asset","wallet","amount","fee","balance"'
 ROW = '"L{n:05d}-AAAAA-BBBBBB","TREF{n:02d}-AAAAA-BBBBBB","2023-12-14 15:24:{n:02d}","deposit","",'
