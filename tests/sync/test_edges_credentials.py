@@ -16,7 +16,7 @@ from tests.factories import UserFactory, make_connection, secret_for
 
 from .conftest import connect
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("eager")]
 BANNER = "Keys need re-entering for “{label}”"
 
 

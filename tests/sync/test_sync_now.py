@@ -36,8 +36,10 @@ def test_two_sync_now_presses_give_one_run(simulator, client):
 
 
 @pytest.mark.skipif(not django_settings.CELERY_BROKER_URL, reason="needs a Celery broker")
-def test_with_a_real_worker_a_second_press_joins_the_running_sync(simulator, client):
+def test_with_a_real_worker_a_second_press_joins_the_running_sync(simulator, client, settings):
     from celery.contrib.testing.worker import start_worker
+
+    settings.ACCOUNTING_REBUILD_AFTER_SYNC = False  # the sync alone: no price fill to wait out
 
     account = simulator.add_account(seed=702, size=2500)
     connection = connect(simulator, account)
