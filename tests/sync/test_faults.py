@@ -18,7 +18,7 @@ FAULTS = {
 
 
 def test_ten_percent_faults_give_the_same_database(simulator, settings):
-    account = simulator.add_account(seed=301, size=500)
+    account = simulator.add_account(seed=301, size=2000)  # enough calls that 10% always hits
     clean = connect(simulator, account, label="Clean")
     assert run_sync(clean).state == SyncState.SUCCEEDED
     settings.KRAKEN_RETRY_BASE_DELAY = 0.001
