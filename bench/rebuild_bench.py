@@ -39,6 +39,8 @@ def prepare_database(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
     os.environ["VAR_DIR"] = str(ROOT / "bench" / "out" / "rebuild-var")
+    # The bench's connection points at the simulator on loopback: the operator's allow-list.
+    os.environ.setdefault("KRAKEN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 
 def main() -> None:
