@@ -29,8 +29,8 @@ from portfolio.accounting.jurisdictions import (
     default_time_zone,
     get_jurisdiction,
 )
+from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
 from portfolio.kraken.netguard import url_problem
-from reports.rebuilds import prices_then_rebuild, rebuild_request
 
 User = get_user_model()
 

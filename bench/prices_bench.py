@@ -70,9 +70,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     settings.KRAKEN_PUBLIC_RATE = "1000"
     settings.KRAKEN_SYNC_EXPORT_POLL_SECONDS = 0.01
+    from portfolio.books.prices import price_needs, prices_fill_for
     from portfolio.models import PriceQuote
     from portfolio.simulator.server import SimulatorServer
-    from reports.prices import price_needs, prices_fill_for
 
     speed = 1000
     with SimulatorServer(speed=speed, seed=5).start() as server:
@@ -124,7 +124,7 @@ def main() -> None:
 
 
 def timed_rebuild(user, *, prices) -> dict:
-    from reports.services import accounting_rebuild
+    from portfolio.books.services import accounting_rebuild
 
     start, cpu = time.perf_counter(), time.process_time()
     run = accounting_rebuild(user=user, as_of=AS_OF, prices=prices, force=True)

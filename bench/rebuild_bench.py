@@ -131,9 +131,9 @@ def synced_account(server, entries: int, speed: int):
 
 def timed_rebuild(user, as_of) -> dict:
     from portfolio.accounting import classify_ledger, compute
-    from reports import inputs
-    from reports.models import AccountingRun
-    from reports.services import _store, settings_for
+    from portfolio.books import inputs
+    from portfolio.books.models import AccountingRun
+    from portfolio.books.services import _store, settings_for
 
     start = time.perf_counter()
     settings = settings_for(user=user)
@@ -177,7 +177,7 @@ def timed_rebuild(user, as_of) -> dict:
 
 def timed_service_rebuilds(user, account, connection) -> dict:
     """`accounting_rebuild` in full, then incrementally after 1,000 new entries are synced."""
-    from reports.services import accounting_rebuild
+    from portfolio.books.services import accounting_rebuild
     from tests.simulated import sync
 
     as_of = datetime(2026, 7, 1, tzinfo=UTC)  # the appended entries follow the history's end

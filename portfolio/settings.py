@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "accounts",
     "portfolio",
+    "portfolio.books",
     "reports",
     "jobs",
 ]

@@ -7,13 +7,13 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from portfolio.books.rebuilds import prices_then_rebuild
 from portfolio.imports.jobs import import_record_run
 from portfolio.models import ImportRecord, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
 from portfolio.sync.pipeline import TransientSyncError, sync_run_execute, sync_run_fail
 from portfolio.sync.runs import sync_request
 from portfolio.sync.schedule import due_connections
-from reports.rebuilds import prices_then_rebuild
 
 log = logging.getLogger(__name__)
 

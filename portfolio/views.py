@@ -6,10 +6,10 @@ from django.shortcuts import render
 
 from accounts.selectors import connections_for
 from accounts.services import profile_for
+from portfolio.books import selectors as report_selectors
+from portfolio.books.services import settings_for
 from portfolio.selectors import futures_positions_for
-from reports import selectors as report_selectors
 from reports.charts import line_chart
-from reports.services import settings_for
 
 
 @login_required

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.accounting.policies import UnknownBasis
+from portfolio.books import bases, selectors
+from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
+from portfolio.books.services import settings_for
 from portfolio.prices.manual import manual_price_set, manual_prices_for
-from reports import bases, selectors
 from reports.forms import ManualPriceForm
-from reports.rebuilds import prices_then_rebuild, rebuild_request
-from reports.services import settings_for
 
 
 @login_required

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.models import AccountingRun, DailyValue
+from portfolio.books.models import AccountingRun, DailyValue
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

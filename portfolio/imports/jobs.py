@@ -148,7 +148,9 @@ def after_import(*, connection: KrakenConnection) -> Reconciliation:
     """What follows a successful sync follows an import: reconcile, then rebuild the books."""
     result = reconciliation_run(connection=connection)
     if settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        from reports.rebuilds import prices_then_rebuild  # reports depend on portfolio, not back
+        from portfolio.books.rebuilds import (
+            prices_then_rebuild,  # reports depend on portfolio, not back
+        )
 
         prices_then_rebuild(user=connection.user, reason=f"import into {connection.label}")
     return result

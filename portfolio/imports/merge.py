@@ -18,11 +18,11 @@ from django.db import connection, models
 from django.db.models import Min
 from django.utils import timezone
 
+from portfolio.books.bulk import bulk_insert
 from portfolio.kraken.csvfiles import FUTURES_LOG, LEDGER_TYPES, LEDGERS, TRADES
 from portfolio.models import FuturesLogEntry, LedgerEntry, Trade
 from portfolio.models.fields import DataSource
 from portfolio.sync import rows as R
-from reports.bulk import bulk_insert
 
 from .copy import copy_text
 from .summary import FileSummary, ImportSummary

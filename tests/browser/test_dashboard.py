@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from portfolio.books.models import YearResult
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.simulator.server import SimulatorServer
-from reports.models import YearResult
-from reports.prices import prices_fill_for
-from reports.services import accounting_rebuild
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, UserFactory
 from tests.simulated import SPEED, connect, sync

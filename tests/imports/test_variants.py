@@ -134,7 +134,7 @@ def test_a_user_sees_only_their_own_connections_when_importing(synced, tmp_path,
 
 def test_the_books_rebuild_from_a_csv_only_connection(synced, tmp_path, settings):
     from accounts.services import ConnectionInput, connection_create
-    from reports.models import AccountingRun
+    from portfolio.books.models import AccountingRun
 
     account, api = synced
     user = UserFactory()

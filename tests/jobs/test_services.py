@@ -148,7 +148,7 @@ def test_a_cancelled_job_stops_at_its_next_progress_report_and_stays_cancelled()
 
 def test_the_beat_task_fails_a_dead_rebuild_and_its_run_without_any_new_request(settings):
     from jobs.tasks import expire_stale_jobs
-    from reports.models import AccountingRun
+    from portfolio.books.models import AccountingRun
 
     settings.JOB_STALE_SECONDS = 60
     user = UserFactory()

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
+from portfolio.books import inputs
+from portfolio.books.models import DailyValue, DisposalRow, IncomeRow, LotRow, YearResult
+from portfolio.books.prices import price_needs, prices_fill_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.models import PriceCoverage, PriceQuote
 from portfolio.prices.fill import API_INTERVALS, moments_by_pair, prices_fill
-from reports import inputs
-from reports.models import DailyValue, DisposalRow, IncomeRow, LotRow, YearResult
-from reports.prices import price_needs, prices_fill_for
-from reports.services import accounting_rebuild
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -76,7 +76,7 @@ def test_prices_set_refuses_bad_input_and_stores_nothing(moment, price, message)
 
 
 def test_the_page_lists_missing_prices_and_saves_one(client):
-    from reports.models import AccountingRun
+    from portfolio.books.models import AccountingRun
 
     user = UserFactory()
     AccountingRun.objects.create(

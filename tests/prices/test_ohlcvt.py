@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from portfolio.books import inputs
+from portfolio.books.models import IncomeRow
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.models import PriceCoverage, PriceQuote
 from portfolio.prices.ohlcvt import OHLCVTError, ohlcvt_import
 from portfolio.simulator.assets import PAIRS
 from portfolio.simulator.market import TICKS
 from portfolio.simulator.ohlcvt import write_ohlcvt
-from reports import inputs
-from reports.models import IncomeRow
-from reports.prices import prices_fill_for
-from reports.services import accounting_rebuild
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
+from portfolio.books.models import DisposalRow, FuturesRow, MarginRow, YearResult
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.selectors import overview_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.models import FuturesLogEntry, LedgerEntry
-from reports.models import DisposalRow, FuturesRow, MarginRow, YearResult
-from reports.prices import prices_fill_for
-from reports.selectors import overview_for
-from reports.services import accounting_rebuild
 from tests.factories import PASSWORD
 from tests.simulated import connect, sync
 

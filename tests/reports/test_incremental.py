@@ -8,9 +8,8 @@ import pytest
 from accounts.services import profile_for
 from portfolio.accounting import classify_ledger, tax_year_period
 from portfolio.accounting.jurisdictions import default_time_zone
-from portfolio.models import LedgerEntry
-from reports import inputs
-from reports.models import (
+from portfolio.books import inputs
+from portfolio.books.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,
@@ -20,8 +19,9 @@ from reports.models import (
     UnknownBasisDepositRow,
     YearResult,
 )
-from reports.prices import prices_fill_for
-from reports.services import accounting_rebuild
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.services import accounting_rebuild
+from portfolio.models import LedgerEntry
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)

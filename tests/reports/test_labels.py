@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Profile
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.selectors import overview_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.templatetags.numbers import money
-from reports.prices import prices_fill_for
-from reports.selectors import overview_for
-from reports.services import accounting_rebuild
 from tests.factories import PASSWORD
 from tests.simulated import connect, sync
 

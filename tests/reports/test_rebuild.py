@@ -7,12 +7,18 @@ from decimal import Decimal
 import pytest
 
 from portfolio.accounting import summarise_tax_year
-from reports import inputs
-from reports.models import AccountingRun, DisposalRow, LotRow, UnknownBasisDepositRow, YearResult
-from reports.prices import prices_fill_for
-from reports.rebuilds import rebuild_request
-from reports.services import accounting_rebuild, compute_for, settings_for
-from reports.tasks import rebuild_job
+from portfolio.books import inputs
+from portfolio.books.models import (
+    AccountingRun,
+    DisposalRow,
+    LotRow,
+    UnknownBasisDepositRow,
+    YearResult,
+)
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.rebuilds import rebuild_request
+from portfolio.books.services import accounting_rebuild, compute_for, settings_for
+from portfolio.books.tasks import rebuild_job
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)

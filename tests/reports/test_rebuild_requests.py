@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from jobs.models import Job, JobKind, JobState
-from reports.models import AccountingRun
-from reports.rebuilds import prices_then_rebuild, rebuild_request
-from reports.selectors import latest_run_for, overview_for
-from reports.services import accounting_rebuild
+from portfolio.books.models import AccountingRun
+from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
+from portfolio.books.selectors import latest_run_for, overview_for
+from portfolio.books.services import accounting_rebuild
 from tests.factories import PASSWORD, UserFactory
 from tests.processes import manage, wait_for
 from tests.simulated import connect, sync

@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Profile
 from portfolio.accounting import summarise_tax_year, tax_year_period
-from reports import derivatives, inputs
-from reports.services import compute_for, settings_for
+from portfolio.books import derivatives, inputs
+from portfolio.books.services import compute_for, settings_for
 from tests.factories import UserFactory, make_connection
 from tests.simulated import connect, sync
 

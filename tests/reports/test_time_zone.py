@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Profile
+from portfolio.books.models import DisposalRow
+from portfolio.books.selectors import latest_run_for
 from portfolio.models import LedgerEntry
-from reports.models import DisposalRow
-from reports.selectors import latest_run_for
 from tests.factories import PASSWORD
 from tests.simulated import connect
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from portfolio.books.models import AccountingRun
 from portfolio.models import SyncRun, SyncTrigger
 from portfolio.sync.runs import sync_request
 from portfolio.tasks import sync_connection
-from reports.models import AccountingRun
 from tests.factories import UserFactory
 from tests.simulated import connect
 

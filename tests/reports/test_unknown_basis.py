@@ -11,12 +11,18 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Profile
+from portfolio.books import inputs
+from portfolio.books.models import (
+    AccountingRun,
+    DepositBasis,
+    DisposalRow,
+    LotRow,
+    UnknownBasisDepositRow,
+)
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.services import accounting_rebuild
 from portfolio.celery import app as celery_app
 from portfolio.models import AssetPair, LedgerEntry
-from reports import inputs
-from reports.models import AccountingRun, DepositBasis, DisposalRow, LotRow, UnknownBasisDepositRow
-from reports.prices import prices_fill_for
-from reports.services import accounting_rebuild
 from tests.factories import UserFactory
 from tests.simulated import connect
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import KrakenConnection
 from portfolio.accounting import summarise_tax_year
 from portfolio.accounting.jurisdictions import JURISDICTIONS, METHOD_LABELS
+from portfolio.books import derivatives, inputs
+from portfolio.books.services import compute_for, settings_for
 from portfolio.selectors import never_synced, never_synced_message
-from reports import derivatives, inputs
-from reports.services import compute_for, settings_for
 
 
 class Command(BaseCommand):

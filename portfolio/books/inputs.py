@@ -14,12 +14,12 @@ from portfolio.accounting import Jurisdiction, LedgerRow
 from portfolio.accounting.futures import FuturesLogRow
 from portfolio.accounting.margin import MARGIN_TYPES, MarginTrade
 from portfolio.accounting.policies import EnteredBasis, ExchangeFee, NetworkFee, UnknownBasis
+from portfolio.books.models import DepositBasis
 from portfolio.models import AssetPair, FuturesLogEntry, LedgerEntry, Trade
 from portfolio.prices.service import StoredPrices, pair_table
-from reports.models import DepositBasis
 
 if TYPE_CHECKING:
-    from reports.services import Settings
+    from portfolio.books.services import Settings
 
 
 def jurisdiction_for(settings: Settings) -> Jurisdiction:

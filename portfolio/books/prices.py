@@ -16,10 +16,10 @@ from django.utils import timezone
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
 from portfolio.accounting import Price, classify_ledger
+from portfolio.books import derivatives, incremental, inputs
+from portfolio.books.services import daily_values_for, settings_for
 from portfolio.kraken_factory import public_client_for
 from portfolio.prices.fill import FillReport, Progress, prices_fill
-from reports import derivatives, incremental, inputs
-from reports.services import daily_values_for, settings_for
 
 
 class _Recorder:
@@ -48,7 +48,7 @@ def price_needs(
     events, chart = _Recorder(), _Recorder()
     classified = classify_ledger(rows)
     incremental.engine(classified.events, settings=settings, as_of=as_of, prices=events)
-    # margin, futures and cash are valued too (``reports.derivatives``): their prices are needs
+    # margin, futures and cash are valued too (``books.derivatives``): their prices are needs
     books = derivatives.derivatives_for(
         user=user, connection=connection, rows=rows, settings=settings, as_of=as_of, prices=events
     )

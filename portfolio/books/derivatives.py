@@ -33,13 +33,13 @@ from portfolio.accounting.margin import (
     value_margin,
 )
 from portfolio.accounting.summary import money
-from reports import inputs
-from reports.bulk import bulk_insert
-from reports.models import AccountingRun, FuturesRow, MarginRow, YearResult
+from portfolio.books import inputs
+from portfolio.books.bulk import bulk_insert
+from portfolio.books.models import AccountingRun, FuturesRow, MarginRow, YearResult
 
 if TYPE_CHECKING:
     from portfolio.accounting import LedgerRow, Problem
-    from reports.services import Settings
+    from portfolio.books.services import Settings
 
 
 @dataclass(frozen=True)

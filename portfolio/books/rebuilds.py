@@ -20,7 +20,7 @@ from django.utils import timezone
 from jobs.models import Job, JobKind
 from jobs.runner import Progress, job_run
 from jobs.services import job_request, job_set_task, job_wait, was_abandoned
-from reports.models import AccountingRun
+from portfolio.books.models import AccountingRun
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _enqueue(task, job: Job) -> None:
 
 def rebuild_enqueue(job: Job) -> None:
     """Hand a rebuild job to a worker (in this process when Celery runs eagerly)."""
-    from reports.tasks import rebuild_job  # tasks import this module
+    from portfolio.books.tasks import rebuild_job  # tasks import this module
 
     _enqueue(rebuild_job, job)
 
@@ -65,7 +65,7 @@ def rebuild_execute(*, job_id: int) -> Job | None:
 
 def _rebuild_work(*, connection=None, force: bool = False) -> Callable[[Job, Progress], None]:
     def work(job: Job, progress: Progress) -> None:
-        from reports.services import accounting_rebuild  # the engine stays off the web path
+        from portfolio.books.services import accounting_rebuild  # the engine stays off the web path
 
         if job.owner is None:
             return  # its user was deleted meanwhile: nothing to rebuild
@@ -117,7 +117,7 @@ def prices_then_rebuild(*, user: AbstractBaseUser, reason: str) -> Job:
 
 
 def prices_enqueue(job: Job) -> None:
-    from reports.tasks import prices_job  # tasks import this module
+    from portfolio.books.tasks import prices_job  # tasks import this module
 
     _enqueue(prices_job, job)
 
@@ -128,8 +128,8 @@ def prices_execute(*, job_id: int) -> Job | None:
 
 
 def _prices_work(job: Job, progress: Progress) -> None:
+    from portfolio.books.prices import prices_fill_for
     from portfolio.kraken.errors import KrakenError
-    from reports.prices import prices_fill_for
 
     if job.owner is None:
         return  # its user was deleted meanwhile

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from reports.models import DepositBasis, UnknownBasisDepositRow
-from reports.rebuilds import rebuild_request
+from portfolio.books.models import DepositBasis, UnknownBasisDepositRow
+from portfolio.books.rebuilds import rebuild_request
 
-#: What a basis may hold (``reports.models.AMOUNT``: 38 digits, 18 after the point).
+#: What a basis may hold (``portfolio.books.models.AMOUNT``: 38 digits, 18 after the point).
 MAX_BASIS = Decimal(10) ** 20
 
 

@@ -9,7 +9,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from portfolio.accounting.futures import FuturesTotals
-from reports.models import (
+from portfolio.books.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.prices import prices_fill_for
+from portfolio.books.prices import prices_fill_for
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from portfolio.accounting import ClassifiedEvents, EngineResult, Problem, summarise_tax_year
-from reports.bulk import bulk_insert
-from reports.models import (
+from portfolio.books.bulk import bulk_insert
+from portfolio.books.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,

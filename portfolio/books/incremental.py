@@ -49,8 +49,8 @@ from portfolio.accounting import (
     compute,
     tax_year_period,
 )
-from reports import checkpoints, inputs, storage
-from reports.models import (
+from portfolio.books import checkpoints, inputs, storage
+from portfolio.books.models import (
     AccountingRun,
     DailyValue,
     DisposalRow,
@@ -62,7 +62,7 @@ from reports.models import (
 
 if TYPE_CHECKING:
     from portfolio.accounting import ClassifiedEvents
-    from reports.services import Settings
+    from portfolio.books.services import Settings
 
 #: The engine's arithmetic (28 digits, half-even): realized gains are summed as it sums them.
 ENGINE_ARITHMETIC = Context(prec=28, rounding=ROUND_HALF_EVEN)

@@ -3,6 +3,9 @@
 An AccountingRun is one computation for one user, scope (one connection or all of them) and
 settings. Its rows are what the dashboard, the API and the reports read; the engine's own
 records are the source of truth and these are their faithful, queryable copy.
+
+These models lived in the ``reports`` app; they keep its tables (``db_table``), so moving them
+moved no data (migrations books 0001 and reports 0008 move the state only).
 """
 
 from django.conf import settings
@@ -86,6 +89,7 @@ class AccountingRun(models.Model):
     )
 
     class Meta:
+        db_table = "reports_accountingrun"
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["user", "state", "-started_at"], name="run_user_latest")]
 
@@ -100,6 +104,7 @@ class YearResult(models.Model):
     summary = models.JSONField(help_text="summarise_tax_year() output, amounts as strings")
 
     class Meta:
+        db_table = "reports_yearresult"
         ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["run", "year"], name="unique_run_year")]
 
@@ -122,6 +127,7 @@ class LotRow(models.Model):
     withdrawal_id = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
+        db_table = "reports_lotrow"
         ordering = ["asset", "acquired"]
 
     def __str__(self) -> str:
@@ -145,6 +151,7 @@ class DisposalRow(models.Model):
     lots = models.JSONField(default=list, help_text="the lots consumed, amounts as strings")
 
     class Meta:
+        db_table = "reports_disposalrow"
         ordering = ["time", "event_id"]
         indexes = [models.Index(fields=["run", "tax_year"], name="disposal_run_year")]
 
@@ -165,6 +172,7 @@ class IncomeRow(models.Model):
     source = models.TextField(blank=True, default="")
 
     class Meta:
+        db_table = "reports_incomerow"
         ordering = ["time", "event_id"]
 
     def __str__(self) -> str:
@@ -177,6 +185,7 @@ class DailyValue(models.Model):
     value = models.DecimalField(**AMOUNT)
 
     class Meta:
+        db_table = "reports_dailyvalue"
         ordering = ["date"]
         constraints = [models.UniqueConstraint(fields=["run", "date"], name="unique_run_day")]
 
@@ -199,6 +208,9 @@ class RunCheckpoint(models.Model):
     realized = models.JSONField(default=dict, help_text="realized gain per asset before it")
     outside = models.JSONField(default=list, help_text="HeldOutside fields: lots withdrawn")
 
+    class Meta:
+        db_table = "reports_runcheckpoint"
+
     def __str__(self) -> str:
         return f"{self.run_id} · {self.boundary:%Y-%m-%d}"
 
@@ -220,6 +232,7 @@ class UnknownBasisDepositRow(models.Model):
     gain = models.DecimalField(**AMOUNT, help_text="what the disposals of these units added")
 
     class Meta:
+        db_table = "reports_unknownbasisdepositrow"
         ordering = ["time", "event_id"]
 
     def __str__(self) -> str:
@@ -238,6 +251,7 @@ class DepositBasis(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "reports_depositbasis"
         ordering = ["event_id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "event_id"], name="unique_deposit_basis")
@@ -269,6 +283,7 @@ class MarginRow(models.Model):
     ledger_ids = models.JSONField(default=list)
 
     class Meta:
+        db_table = "reports_marginrow"
         ordering = ["closed", "position"]
         indexes = [models.Index(fields=["run", "tax_year"], name="margin_run_year")]
 
@@ -302,6 +317,7 @@ class FuturesRow(models.Model):
     source = models.TextField(blank=True, default="")
 
     class Meta:
+        db_table = "reports_futuresrow"
         ordering = ["time", "log_id"]
         indexes = [models.Index(fields=["run", "tax_year"], name="futures_run_year")]
 

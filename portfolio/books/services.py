@@ -5,7 +5,7 @@ service) and writes its results in one transaction, so a reader sees the old run
 never half of one. A rebuild whose inputs (ledger rows and settings) are unchanged since the last
 successful run is skipped: the stored run is still right. A rebuild after new rows resumes from
 the previous run's checkpoint at a tax-year start where that is provably the same as computing
-everything (``reports.incremental``), and copies the earlier years' rows.
+everything (``portfolio.books.incremental``), and copies the earlier years' rows.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from portfolio.accounting import (
     summarise_tax_year,
 )
 from portfolio.accounting.jurisdictions import Jurisdiction, get_jurisdiction
+from portfolio.books import derivatives, incremental, inputs, storage
+from portfolio.books.models import AccountingRun
 from portfolio.prices.selectors import prices_unchanged_before, prices_version
-from reports import derivatives, incremental, inputs, storage
-from reports.models import AccountingRun
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,9 @@ def accounting_rebuild(
     """Compute and store the user's accounts; returns the stored (or unchanged) run.
 
     Incremental (from the latest run's checkpoint) where that is provably the same as computing
-    everything (``reports.incremental``); ``force`` always computes everything. `job` is the
-    rebuild Job this runs in (``reports.rebuilds``); `on_progress(stage=...)` hears each stage
-    and may raise to stop before anything is stored.
+    everything (``books.incremental``); ``force`` always computes everything. `job` is the
+    rebuild Job this runs in (``books.rebuilds``); `on_progress(stage=...)` hears each stage and
+    may raise to stop before anything is stored.
     """
     progress = on_progress or (lambda **_: None)
     progress(stage="reading the ledger")

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import KrakenConnection
 from jobs.models import JobState
-from reports.models import AccountingRun
-from reports.prices import prices_fill_for
-from reports.rebuilds import rebuild_here
+from portfolio.books.models import AccountingRun
+from portfolio.books.prices import prices_fill_for
+from portfolio.books.rebuilds import rebuild_here
 
 
 class Command(BaseCommand):

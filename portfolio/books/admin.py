@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import (
+from portfolio.books.models import (
     AccountingRun,
     DailyValue,
     DepositBasis,

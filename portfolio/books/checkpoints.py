@@ -19,8 +19,8 @@ from portfolio.accounting import Checkpoint, Event, LedgerRow, OpenLot
 from portfolio.accounting.results import HeldOutside
 
 if TYPE_CHECKING:
-    from reports.models import RunCheckpoint
-    from reports.services import Settings
+    from portfolio.books.models import RunCheckpoint
+    from portfolio.books.services import Settings
 
 #: The checkpoint holds the lots after every event before the boundary, none at or after it.
 JUST_BEFORE = timedelta(microseconds=1)

@@ -7,19 +7,19 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from reports.rebuilds import prices_execute, rebuild_execute
+from portfolio.books.rebuilds import prices_execute, rebuild_execute
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="reports.tasks.rebuild_job",
+    name="portfolio.books.tasks.rebuild_job",
     acks_late=True,
     time_limit=settings.JOB_TIME_LIMIT_SECONDS,
     soft_time_limit=max(1, settings.JOB_TIME_LIMIT_SECONDS - 60),
 )
 def rebuild_job(job_id: int) -> str:
-    """Rebuild a user's accounts (a rebuild Job from ``reports.rebuilds.rebuild_request``).
+    """Rebuild a user's accounts (a rebuild Job from ``portfolio.books.rebuilds.rebuild_request``).
 
     Idempotent: a job that already ended, or that a living worker runs, is left alone; one whose
     worker died is taken over. A failure is recorded on the job, not retried: the next request
@@ -30,13 +30,13 @@ def rebuild_job(job_id: int) -> str:
 
 
 @shared_task(
-    name="reports.tasks.prices_job",
+    name="portfolio.books.tasks.prices_job",
     acks_late=True,
     time_limit=settings.JOB_TIME_LIMIT_SECONDS,
     soft_time_limit=max(1, settings.JOB_TIME_LIMIT_SECONDS - 60),
 )
 def prices_job(job_id: int) -> str:
     """Store the prices a user's accounts need, then ask for the rebuild (prices first, then
-    numbers; ``reports.rebuilds.prices_then_rebuild``). Idempotent as ``rebuild_job`` is."""
+    numbers; ``portfolio.books.rebuilds.prices_then_rebuild``). Idempotent as ``rebuild_job`` is."""
     job = prices_execute(job_id=job_id)
     return "nothing to do" if job is None else job.state
