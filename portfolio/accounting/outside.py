@@ -11,8 +11,9 @@ split by ``books.part_of``). Only the part of a deposit beyond what is held outs
 history; ``unknown_basis_lot`` books it as ``Jurisdiction.unknown_basis`` says
 (``policies.UnknownBasis``).
 
-Deviation, documented: under UK matching and average cost the units leave the pool at its average
-cost and come back at that cost, instead of staying in the pool while outside.
+Under UK matching the withdrawn units stay in the s104 pool while outside, as the law has it
+(``uk_outside.UkRunner``). Deviation, documented: under average cost (Canadian ACB) the units
+leave the pool at its average cost and come back at that cost, instead of staying in the pool.
 """
 
 from __future__ import annotations
