@@ -1,7 +1,8 @@
 """The accounting engine: a pure, auditable computation of lots, gains, income and fees.
 
 Plain Python: no Django, no hidden clock (``as_of`` is an argument), immutable records in and out.
-Each module opens with the rule it implements and its source; tax_rules.md holds the research.
+Each module opens with the rule it implements and its source (a statute, regulation, ruling or
+tax-authority manual page); where the law is unsettled the module says so.
 
 Public API (stable; the Django services and bench/peer call it)::
 

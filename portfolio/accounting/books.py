@@ -1,11 +1,12 @@
 """Lot books: the cost-basis methods, in ONE table keyed by ``Method``.
 
-Rules implemented (tax_rules.md section 5, "Lot-selection method definitions"):
+Rules implemented (the lot-selection methods as tax authorities and tax software define them):
 
 * FIFO - earliest *acquisition* first, ordered by acquisition date/time, never by record or transfer
   order (IRS VC FAQ Q41; Treas. Reg. 1.1012-1(j); EStG par. 23 Abs. 1 Satz 1 Nr. 2 Satz 3).
 * LIFO - latest acquisition first (US specific identification by standing order).
-* HIFO - highest unit cost first; ties by acquisition time, then lot id (beancount's order).
+* HIFO - highest unit cost first, a US specific identification by standing order (IRS VC FAQ
+  Q39-Q40); ties by acquisition time, then lot id.
 * AVERAGE - one running pool: cost of a sale = pool cost x units sold / units held; the per-unit
   average changes only on acquisitions (ITA s47 ACB; TCGA s104 pool).
 * UK_SHARE_MATCHING - same day, then the next 30 days, then the s104 pool: the look-ahead matches

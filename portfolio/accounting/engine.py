@@ -59,6 +59,7 @@ from portfolio.accounting.tables import (
 )
 from portfolio.accounting.totals import RunningTotals
 from portfolio.accounting.uk_matching import DayGroups
+from portfolio.accounting.uk_outside import UkRunner
 from portfolio.accounting.valuation import PriceSource, Valuer
 
 ZERO = Decimal(0)
@@ -146,7 +147,8 @@ def _compute(events: Iterable[Event], run: _Run) -> EngineResult:
                     days_of.update(planner.ops)
 
             plan_fast(ordered, planner, planned)
-            runner = Runner(jur, method, per_wallet, planner.ops, days_of)
+            runs = UkRunner if METHODS[method].uk_prematch else Runner
+            runner = runs(jur, method, per_wallet, planner.ops, days_of)
             if opening is not None:
                 runner.seed(_checked_opening(opening, ordered, *settings))
         else:  # one loop: each operation goes to the books as soon as it is planned
@@ -213,7 +215,7 @@ def _assemble(
 ) -> EngineResult:
     sums.update(runner.disposals, runner.uses, planner.income, planner.fees)  # the last records
     open_lots = tuple(runner.open_lots())
-    outside = tuple(runner.outside.records())
+    outside = tuple(runner.outside_records())
     problems = planner.problems + runner.problems
     pnl = asset_pnl(open_lots, outside, sums.realized, run.as_of, valuer, problems)
     years = yearly_summaries(run.jur, sums)

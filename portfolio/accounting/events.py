@@ -209,7 +209,7 @@ def exchange(
 ) -> tuple[Disposal, Acquisition]:
     """A crypto-to-crypto exchange: a disposal of ``give`` and an acquisition of ``get``.
 
-    The whole fee is attached to the disposal (final regs 1.1001-7(b); see tax_rules.md 1.1).
+    The whole fee is attached to the disposal (Treas. Reg. 1.1001-7(b)(2), T.D. 10000).
     """
     ref = refid or event_id
     disposal = Disposal(

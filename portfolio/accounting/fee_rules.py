@@ -1,6 +1,6 @@
 """Valuation helpers and fee rules shared by the planner.
 
-Rules implemented (tax_rules.md 1.1, 2.1, 3.1, 4.1):
+Rules implemented (sources per point; each jurisdiction module gives the full list):
 
 * A trade is valued by its base-currency leg, else its fiat leg at the FX rate, else the market
   value of the preferred crypto leg (the other leg if that has no price) - ``valuation``.

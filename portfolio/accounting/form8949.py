@@ -1,13 +1,12 @@
 """US Form 8949 rows (and their per-box totals) from the engine's disposals.
 
-Rules implemented (tax_rules.md 1.1, "Form 8949 / Schedule D" [PRIMARY for the columns]; US-1 and
-US-2 in 1.2):
+Rules implemented (IRS Form 8949 and its Instructions; Schedule D):
 
 * Columns: (a) description ("0.5 BTC"), (b) date acquired, (c) date sold (mm/dd/yyyy), (d) proceeds,
   (e) cost or other basis, (f) code, (g) adjustment, (h) gain = (d) - (e) + (g).
 * Part I is short-term (held one year or less), Part II long-term. Every sale gives one row per
   lot piece it consumed, each with its own acquisition date, with proceeds shared pro rata by
-  units (the engine's lot pieces), as US-2's 12/20/2024 sale shows; ``tax_report``'s ``count``
+  units (the engine's lot pieces: a sale of lots bought on two dates is two rows); ``count``
   counts these rows.
 * Date acquired is "UNKNOWN" for units without history (a shortfall booked at zero basis; the
   engine reports it as a problem), "VARIOUS" only for margin PnL, which has no lots.

@@ -1,10 +1,11 @@
 """Local calendar dates of event times, cached per day.
 
 Rule implemented: a tax date is the calendar date in the jurisdiction's (or user's) time zone
-(tax_rules.md 7: "Store the timezone; derive the tax date per jurisdiction"; UK matching uses the UK
-calendar day, CRYPTO22252). ``when.astimezone(tz).date()`` is exact but costs a zone lookup per
-event; events arrive in time order, so this cache remembers the UTC interval of the last local day
-and answers from it while the next instant falls inside.
+(the user's zone, defaulting to the jurisdiction's; UK matching uses the UK calendar day,
+CRYPTO22252; US holding periods count calendar days, Rev. Rul. 66-7).
+``when.astimezone(tz).date()`` is exact but costs a zone lookup per event; events arrive in time
+order, so this cache remembers the UTC interval of the last local day and answers from it while
+the next instant falls inside.
 
 The interval is cached only when the zone's UTC offset is the same at both ends of the day, so
 within it local time is UTC plus a constant and every instant maps to that date. A day with a

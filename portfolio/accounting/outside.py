@@ -1,9 +1,10 @@
 """Units held outside Kraken: withdrawn to the user's own wallets, and deposited back.
 
 Rule implemented: a crypto withdrawal is not a disposal: moving coins between one's own wallets
-keeps their acquisition date and basis (Treas. Reg. 1.1012-1(j); BMF letter of 10 May 2022 on
-wallet transfers; tax_rules.md: "An internal transfer moves lots with their original acquisition
-date and basis"; in the UK the coins stay in the s104 pool, CRYPTO22200). The units leave Kraken
+keeps their acquisition date and basis (US: Treas. Reg. 1.1012-1(j), where the date units were
+transferred into a wallet is disregarded; DE: BMF letter of 10 May 2022, walletbezogene
+Betrachtung; CA: no change of beneficial ownership, ITA s248(1) "disposition" (e); in the UK the
+tokens stay in the s104 pool, CRYPTO22200). The units leave Kraken
 with their lots, taken in method order, and are held outside. A later deposit of the same asset
 takes back units held outside first: earliest withdrawal first, and within a withdrawal in the
 order its lots left, each with its original acquisition date and basis (a partly returned lot is
@@ -11,8 +12,9 @@ split by ``books.part_of``). Only the part of a deposit beyond what is held outs
 history; ``unknown_basis_lot`` books it as ``Jurisdiction.unknown_basis`` says
 (``policies.UnknownBasis``).
 
-Deviation, documented: under UK matching and average cost the units leave the pool at its average
-cost and come back at that cost, instead of staying in the pool while outside.
+Under UK matching the withdrawn units stay in the s104 pool while outside, as the law has it
+(``uk_outside.UkRunner``). Deviation, documented: under average cost (Canadian ACB) the units
+leave the pool at its average cost and come back at that cost, instead of staying in the pool.
 """
 
 from __future__ import annotations

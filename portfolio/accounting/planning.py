@@ -1,6 +1,6 @@
 """Planning: turn valued events into the engine's primitive operations.
 
-Rules implemented (with their sources in tax_rules.md):
+Rules implemented (with their sources):
 
 * Acquisition cost = the consideration in base currency (a base-currency leg at its own amount, a
   foreign fiat leg at the FX rate), plus acquisition fees (IRS VC FAQ; TCGA s38; ITA s47). In a

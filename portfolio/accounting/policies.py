@@ -4,17 +4,17 @@ Rules implemented (each jurisdiction states its default and its source in its mo
 
 * ``UnknownBasis`` - units deposited beyond what is held outside Kraken have no known history.
   ``ZERO`` books them at zero basis, acquired on the deposit day (the conservative rule: no loss is
-  invented; basis must be substantiated by records, IRS VC FAQ Q40); ``MARKET`` at their market
-  value on the deposit day; ``ENTERED`` at the basis and acquisition date the user enters for that
-  deposit (``EnteredBasis``), zero where none is entered yet.
+  invented; basis must be substantiated by records, IRC 6001, IRS VC FAQ Q40); ``MARKET`` at
+  their market value on the deposit day; ``ENTERED`` at the basis and acquisition date the user
+  enters for that deposit (``EnteredBasis``), zero where none is entered yet.
 * ``NetworkFee`` - a network fee paid in crypto when withdrawing: ``DISPOSAL`` disposes of the fee
   units at market value (Treas. Reg. 1.1001-7(b)(1)(ii); HMRC CRYPTO22280), ``CARRY`` lets them
   leave the holding with their basis and no proceeds.
 * ``ExchangeFee`` - the fee of a crypto-to-crypto trade: ``DISPOSAL`` allocates the whole fee to
-  the disposal of the tokens given (the final regs under Treas. Reg. 1.1001-7(b), tax_rules.md
-  1.1; today's rule), ``SPLIT`` shares it half to the disposal's allowable costs and half to the
-  acquisition's cost (HMRC CRYPTO22150 allows costs incurred wholly and exclusively for each
-  side; BittyTax's default).
+  the disposal of the tokens given (Treas. Reg. 1.1001-7(b)(2), T.D. 10000; TCGA 1992 s38(1)(c)),
+  ``SPLIT`` shares it half to the disposal's allowable costs and half to the acquisition's cost
+  (a just and reasonable apportionment, TCGA 1992 s52(4); BittyTax's default). HMRC gives no
+  rule for sharing one fee between the two sides of a swap.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from portfolio.accounting.planning import Op
 from portfolio.accounting.policies import EnteredBasis
 from portfolio.accounting.results import (
     Checkpoint,
+    HeldOutside,
     LotUse,
     OpenLot,
     Problem,
@@ -165,6 +166,13 @@ class Runner:
                         left, op.event_id)
             )  # fmt: skip
 
+    def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
+        """The part of a UK disposal the same-day and 30-day rules leave to the s104 pool."""
+        return self._take(op, qty, self.book(op.asset, op.wallet))
+
+    def outside_records(self) -> Iterable[HeldOutside]:
+        return self.outside.records()
+
     def _take(self, op: Op, qty: Decimal, book: Book) -> list[Piece]:
         pieces, short = book.take(qty)
         if short:
@@ -203,7 +211,7 @@ class Runner:
             ]
             take = uk.pool_take[index]
             if take > ZERO:
-                parts += self._take(op, take, self.book(op.asset, op.wallet))
+                parts += self.take_pool(op, take)
         at = self._record(op, parts)
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))

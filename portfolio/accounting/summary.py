@@ -5,9 +5,9 @@ Rules implemented:
 * A disposal belongs to the tax year of its local sale date (``Jurisdiction.tax_year_of``; UK years
   run 6 April - 5 April, HMRC; others are calendar years).
 * Short- and long-term totals come from the lot pieces, so a sale that consumed both kinds of lot is
-  split as Form 8949 requires (tax_rules.md US-2). ``count`` is the number of lot pieces (one Form
-  8949 row each, with its own acquisition date), ``sales`` the disposal events (a sale touching
-  both terms is one sale in each).
+  split as Form 8949 requires (its Instructions: Part I short term, Part II long term). ``count``
+  is the number of lot pieces (one Form 8949 row each, with its own acquisition date), ``sales``
+  the disposal events (a sale touching both terms is one sale in each).
 * ``fee_disposals`` sums the disposals of fee units (network fees and trade fees paid in crypto,
   ``policies.NetworkFee.DISPOSAL``) by term and in all; the term totals include them. In DE,
   ``short_term`` is the taxable part (sold within a year) and ``long_term`` the exempt part. Where

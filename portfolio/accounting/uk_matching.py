@@ -11,6 +11,11 @@ Rule implemented (HMRC CRYPTO22200-22257; TCGA 1992 s104, s105(1), s106A(5)):
 3. Section 104 pool: what remains is matched with the pool at average cost; unmatched acquisitions
    enter the pool at cost; tokens matched under 1 or 2 never enter the pool.
 
+The part of a day's acquisitions left for the pool enters it at the day's first acquisition:
+the day's acquisitions are one acquisition, and a day that adds to the pool takes nothing from it
+(its disposals are all matched with its acquisitions), so only a withdrawal later that day can
+tell, and it then finds the day's units in the pool (``uk_outside``).
+
 Days are Europe/London calendar days (the jurisdiction's zone). This module only does the look-ahead
 quantity matching before the chronological pass; the pool itself is an ``AverageBook``. A disposal
 matched with several rules shares its proceeds pro rata by quantity (as BittyTax prints it);
@@ -29,7 +34,7 @@ from portfolio.accounting.planning import ACQ, DISP, Op
 ZERO = Decimal(0)
 WINDOW = timedelta(days=30)
 EXPONENT = Decimal("1e-12")  # rounding of split costs, so that remainders stay exact
-NOTHING = (ZERO, ZERO)  # what an acquisition adds to the pool when a later one that day adds all
+NOTHING = (ZERO, ZERO)  # what an acquisition adds to the pool when an earlier one that day adds all
 
 
 @dataclass(slots=True)
@@ -67,9 +72,9 @@ def prematch(ops: list[Op], days_of: DayGroups | None = None) -> UkPlan:
         _thirty_days(days)
         for day in days:
             _apportion_disposals(day, plan)
-            if day.acq_ops:
-                plan.pool_add[day.acq_ops[-1]] = (day.acq_left, day.cost_left)
-                for index in day.acq_ops[:-1]:
+            if day.acq_ops:  # what the day adds enters at its first acquisition (see above)
+                plan.pool_add[day.acq_ops[0]] = (day.acq_left, day.cost_left)
+                for index in day.acq_ops[1:]:
                     plan.pool_add[index] = NOTHING
     return plan
 

@@ -1,7 +1,8 @@
 """UK capital gains tax for an individual: annual exempt amount and the rates of the tax year.
 
-Rules implemented (tax_rules.md 2.1, "Annual exempt amount (individuals) and rates" [SECONDARY,
-the same values as BittyTax's ``CG_DATA_INDIVIDUAL``]; worked example UK-TAX-1 in 2.3):
+Rules implemented (TCGA 1992 s1H rates and s1K annual exempt amount, as amended by Finance Act
+2023 (AEA) and Finance Act 2025 (rates from 30 October 2024); HMRC "Capital Gains Tax rates and
+allowances"):
 
 * Net gains of the tax year = gains less same-year allowable losses (brought-forward losses are out
   of scope). The annual exempt amount (``jurisdictions.uk.ANNUAL_EXEMPT_AMOUNT``) comes off them.
@@ -9,7 +10,8 @@ the same values as BittyTax's ``CG_DATA_INDIVIDUAL``]; worked example UK-TAX-1 i
   rates changed for disposals on or after 30 October 2024 to 18% / 24%; 18% / 24% from 2025/26.
 * 2024/25 split year: gains are netted per period (a net loss of one period is set against the
   other's gains), and the AEA is set first against the later, higher-rate gains, then against the
-  earlier ones - the taxpayer-favourable allocation BittyTax uses [IMPL].
+  earlier ones - the allocation that saves the most tax, which HMRC's guidance for 2024/25 lets
+the taxpayer make (BittyTax does the same).
 * ``band`` applies one rate band to the whole taxable gain ("basic" or "higher"); splitting a gain
   across the unused basic-rate band needs the taxpayer's income and is out of scope.
 

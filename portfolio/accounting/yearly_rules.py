@@ -1,20 +1,20 @@
 """Year-level rules: exemptions, allowances and inclusion rates applied to a tax year's totals.
 
-Rules implemented (tax_rules.md; each keyed to the summary's existing totals, nothing recomputed):
+Rules implemented (each keyed to the summary's existing totals, nothing recomputed):
 
 * DE - Freigrenze for private sales (par. 23 Abs. 3 Satz 5 EStG): the year's net par. 23 result
   (gains and losses of units sold within one year, i.e. ``short_term.gain``, netted, before any
   carry-forward) is tax-free if it is *below* EUR 600 (to 2023) or EUR 1,000 (from 2024, the
   Wachstumschancengesetz); at or above the limit all of it is taxable - a cliff, not an allowance.
   A net loss is nothing taxable (its carry-forward is out of scope). Other income (par. 22 Nr. 3,
-  staking) has its own Freigrenze: tax-free below EUR 256, fully taxable at or above. Sources:
-  tax_rules.md 3.1, examples DE-2, DE-4, DE-5.
-* UK - annual exempt amount (TCGA 1992 s3; amounts per tax year in tax_rules.md 2.1): set against
-  the year's net gains (gains less same-year allowable losses);
+  staking) has its own Freigrenze: tax-free below EUR 256, fully taxable at or above (par. 22
+  Nr. 3 Satz 2 EStG).
+* UK - annual exempt amount (TCGA 1992 s1K; amounts per tax year in ``jurisdictions.uk``): set
+  against the year's net gains (gains less same-year allowable losses);
   ``taxable_gain`` = max(0, net - AEA); an unused AEA is lost; brought-forward losses are out
   of scope. A year without a recorded AEA gives ``null``.
 * CA - inclusion rate (ITA s38): 1/2 of the year's net capital gain is the taxable capital gain
-  (the 2/3 proposal was cancelled on 21 Mar 2025, tax_rules.md 4.1); a net loss gives zero.
+  (the 2/3 proposal was cancelled on 21 Mar 2025); a net loss gives zero.
 * US has no year-level exemption here (the $3,000 loss limit needs the whole return).
 
 ``money`` strings are the export format of ``summary`` (half-up to the minor unit).

@@ -26,12 +26,14 @@ step = st.tuples(
 )
 
 
-def build(raw, *, excess: bool):
-    """Events a day apart; sales and withdrawals stay within the holding on Kraken, deposits
-    within what is outside unless ``excess``. Returns events, bought - sold, and the excess."""
+def build(raw, *, excess: bool, per_day: int = 1):
+    """Events ``per_day`` a day (hours apart); sales and withdrawals stay within the holding on
+    Kraken, deposits within what is outside unless ``excess``. Returns events, bought - sold, and
+    the excess."""
     on, out, net, extra, events = {}, {}, {}, ZERO, []
     for n, (kind, asset, size, cents) in enumerate(raw):
-        when, eid = START + timedelta(days=n), f"e{n:03d}"
+        day, slot = divmod(n, per_day)
+        when, eid = START + timedelta(days=day, hours=3 * slot), f"e{n:03d}"
         have, away = on.get(asset, ZERO), out.get(asset, ZERO)
         if kind == "buy":
             qty = Decimal(size) / 1000
@@ -79,6 +81,34 @@ def test_units_outside_plus_units_on_kraken_equal_bought_minus_sold(raw, config)
     assert _sums(result) == {asset: qty for asset, qty in net.items() if qty}
     assert result.unknown_deposits == ()
     assert not [p for p in result.problems if p.code in ("shortfall", "unknown_basis")]
+
+
+one_token = st.tuples(
+    st.sampled_from(["buy", "buy", "sell", "withdraw", "deposit"]),
+    st.just("BTC"),
+    st.integers(1, 10_000),
+    st.integers(1, 100_000),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(one_token, min_size=1, max_size=40), st.integers(2, 6), st.booleans())
+def test_uk_matching_with_withdrawals_on_the_day_of_matched_sales_keeps_units_and_basis(
+    raw, per_day, excess
+):
+    """Several events a day: the same-day rule matches sales with that day's purchases while
+    withdrawals and deposits come and go in between. No unit on Kraken leaves at zero basis, units
+    outside plus units on Kraken are bought minus sold (plus the excess deposited), and every
+    pound paid is in a disposal's basis, outside or on Kraken."""
+    events, net, extra = build(raw, excess=excess, per_day=per_day)
+    result = _run(events, "uk", "uk")
+    assert not [p for p in result.problems if p.code == "shortfall"]
+    assert sum(_sums(result).values(), ZERO) == sum(net.values(), ZERO) + extra
+    assert _sums(result) == {a: q for a, q in _sums(result).items() if q > 0}
+    paid = sum((e.paid.quantity for e in events if isinstance(e, Acquisition)), ZERO)
+    used = sum((d.basis for d in result.disposals), ZERO)
+    held = sum((x.cost_basis for x in (*result.open_lots, *result.outside)), ZERO)
+    assert paid == used + held
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,10 +3,12 @@
 Rules: the property view common to most systems (gain = proceeds - cost; fees reduce proceeds or
 add to basis; crypto-to-crypto is a disposal at the value received; income at market value when
 received). Use it where no specific module exists; it is a computation aid, not tax advice.
-Sources: tax_rules.md sections 5 (method definitions) and 7 (implementation notes).
-Policies (``policies``): network fees in crypto are disposals at market value, unknown-basis
-deposits get zero basis, the whole trade fee goes to the disposal - the common, conservative
-readings (tax_rules.md 1.1 and 2.1).
+There is no authority behind this module: it follows what the US, UK, German and Canadian rules
+have in common (see those modules for their sources). Policies (``policies``): network fees in
+crypto are disposals at market value (as in the US, Treas. Reg. 1.1001-7(b)(1)(ii), and the UK,
+HMRC CRYPTO22280), unknown-basis deposits get zero basis (everywhere the taxpayer must show
+cost), the whole trade fee goes to the disposal (as in the US final regulations, Treas. Reg.
+1.1001-7(b)(2)) - the common, conservative readings.
 """
 
 from datetime import datetime

@@ -1,0 +1,188 @@
+"""Withdrawals and deposits under UK share matching: withdrawn tokens stay in the s104 pool.
+
+Rule implemented: moving tokens to one's own wallet is not a disposal, so it changes neither the
+pool nor its cost. The s104 pool holds all the tokens of a kind that the person holds, wherever
+they are held (TCGA 1992 s104; HMRC Cryptoassets Manual CRYPTO22200 "Pooling"), and only
+disposals are matched (same day, then 30 days, CRYPTO22250-22256). So under UK matching the
+pool (an ``AverageBook``) keeps the units withdrawn; ``UkRunner`` counts per token how many of
+its units are outside Kraken (``away``) and how many units are on Kraken (``on_kraken``).
+
+Why both counts: a day's acquisitions that the same-day rule matches with a later sale that day
+are on Kraken in between but never enter the pool (CRYPTO22252), and a sale matched with an
+acquisition up to 30 days later leaves units in the pool that are gone from Kraken. The pool
+alone cannot say what is on Kraken, so:
+
+* a withdrawal may take what is on Kraken: those units go outside as a share of the pool, valued
+  at the pool's average cost (the same average the pool gives every unit it holds), and a deposit
+  that takes them back only brings them back on Kraken - the pool is not touched either way;
+* only a withdrawal beyond what is on Kraken is missing history (a ``shortfall`` problem): that
+  part is held outside at zero basis and joins the pool at zero basis if it comes back;
+* the part of a sale that the pool covers may take only the pool's units on Kraken (pool less
+  away); beyond that it is missing history, booked at zero basis as the other methods do;
+* units that leave without a disposal (a network fee carried out with its basis) take the pool's
+  average cost, limited to what is on Kraken.
+
+Units held outside and the pool's units on Kraken share the pool's cost pro rata by quantity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from portfolio.accounting.books import BASIS_EXPONENT, Lot, Piece
+from portfolio.accounting.outside import unknown_basis_lot
+from portfolio.accounting.planning import Op
+from portfolio.accounting.results import HeldOutside, LotUse, OpenLot, Problem, RemovalRecord
+from portfolio.accounting.runner import Runner
+
+ZERO = Decimal(0)
+#: The id of a pool share held outside (``Runner._lot_name`` prints it as "s104:ASSET").
+POOL = "pool"
+POOL_SOURCE = "s104 pool (withdrawn tokens stay in the pool, CRYPTO22200)"
+
+
+class UkRunner(Runner):
+    """``Runner`` for UK share matching: withdrawn units stay in the s104 pool (module doc)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.on_kraken: dict[str, Decimal] = {}
+        self.away: dict[str, Decimal] = {}
+
+    # -- units on Kraken ---------------------------------------------------------------------
+    def _arrive(self, asset: str, qty: Decimal) -> None:
+        self.on_kraken[asset] = self.on_kraken.get(asset, ZERO) + qty
+
+    def _leave(self, asset: str, qty: Decimal) -> Decimal:
+        """``qty`` leaves Kraken; returns the part of it that was on Kraken."""
+        have = self.on_kraken.get(asset, ZERO)
+        inside = qty if qty <= have else max(have, ZERO)
+        self.on_kraken[asset] = have - inside
+        return inside
+
+    def _pool(self, asset: str) -> Lot | None:
+        return self.book(asset, "all").pool  # type: ignore[union-attr]
+
+    def _share(self, pool: Lot | None, qty: Decimal) -> Decimal:
+        """The pool's cost of ``qty`` of its units (its average cost)."""
+        if pool is None or pool.qty <= ZERO or not qty:
+            return ZERO
+        if qty == pool.qty:
+            return pool.cost
+        return (pool.cost * qty / pool.qty).quantize(BASIS_EXPONENT)
+
+    # -- operations --------------------------------------------------------------------------
+    def _acquire(self, index: int, op: Op) -> None:
+        super()._acquire(index, op)
+        self._arrive(op.asset, op.qty)
+
+    def dispose(self, index: int, op: Op) -> None:
+        super().dispose(index, op)
+        self._leave(op.asset, op.qty)
+
+    def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
+        """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""
+        book = self.book(op.asset, op.wallet)
+        pool = self._pool(op.asset)
+        on_kraken = (pool.qty if pool is not None else ZERO) - self.away.get(op.asset, ZERO)
+        pieces, short = book.take(min(qty, max(on_kraken, ZERO)))
+        short += qty - min(qty, max(on_kraken, ZERO))
+        if short:
+            pieces.append(self.shortfall(op, short))
+        return pieces
+
+    def _deposit(self, index: int, op: Op) -> None:
+        if op.other is not None:  # the event carries the units' history: an acquisition
+            super()._deposit(index, op)
+            self._arrive(op.asset, op.qty)
+            return
+        book = self.book(op.asset, op.wallet)
+        returned, left = self.outside.take_back(op.asset, op.qty)
+        for lot in returned:
+            if lot.lot_id == POOL:  # back on Kraken; the pool held it all along
+                self.away[op.asset] -= lot.qty
+            else:  # missing history that left before: it joins the pool at zero basis
+                book.add(lot)
+        self._arrive(op.asset, op.qty)
+        if left > ZERO:  # beyond what was outside: unknown history, an acquisition of the pool
+            lot = unknown_basis_lot(self.jur, op, left, self.entered, self.value_of)
+            book.add(lot)
+            self.unknown.append(
+                (op, op.qty - left, left, lot.cost, lot.acquired or op.time, lot.source)
+            )
+            self.problems.append(
+                Problem("unknown_basis", op.asset, op.time,
+                        f"deposit of {left} {op.asset} beyond what was withdrawn: {lot.source}",
+                        left, op.event_id)
+            )  # fmt: skip
+
+    def _remove(self, index: int, op: Op) -> None:
+        """A withdrawal: units on Kraken go outside as a pool share (the pool keeps them).
+        Anything else (a fee carried out): units on Kraken leave the pool at its average."""
+        asset = op.asset
+        inside = self._leave(asset, op.qty)
+        short = op.qty - inside
+        if op.reason == "withdrawal":
+            pieces = self._withdraw(op, inside, short)
+        else:
+            pieces, missing = self.book(asset, op.wallet).take(inside)
+            if missing + short:
+                pieces.append(self.shortfall(op, missing + short))
+        uses = tuple(
+            LotUse(self._lot_name(lot, asset), lot.acquired, q, basis, ZERO, ZERO, ZERO, "none")
+            for lot, q, basis in pieces
+        )
+        self.removals.append(
+            RemovalRecord(op.event_id, op.time, asset, op.wallet, op.qty, uses, op.reason)
+        )
+
+    def _withdraw(self, op: Op, inside: Decimal, short: Decimal) -> list[Piece]:
+        asset, pieces = op.asset, []
+        if inside:
+            self.away[asset] = self.away.get(asset, ZERO) + inside
+            held = Lot(POOL, None, None, inside, ZERO, POOL_SOURCE)
+            self.outside.hold(asset, op.event_id, op.time, held)
+            pieces.append((held, inside, self._share(self._pool(asset), inside)))
+        if short:
+            missing, _, _ = piece = self.shortfall(op, short)
+            pieces.append(piece)
+            self.outside.hold(asset, op.event_id, op.time, missing)
+        return pieces
+
+    # -- results -----------------------------------------------------------------------------
+    def _outside_shares(self) -> dict[int, Decimal]:
+        """The cost of each pool share held outside (by ``id`` of its lot), pro rata."""
+        costs: dict[int, Decimal] = {}
+        for asset, queue in self.outside.queues.items():
+            pool = self._pool(asset)
+            for _, _, lot in queue:
+                if lot.lot_id == POOL:
+                    costs[id(lot)] = self._share(pool, lot.qty)
+        return costs
+
+    def outside_records(self) -> Iterable[HeldOutside]:
+        costs = self._outside_shares()
+        for asset, queue in sorted(self.outside.queues.items()):
+            for withdrawal_id, withdrawn, lot in queue:
+                cost = costs.get(id(lot), lot.cost)
+                yield HeldOutside(withdrawal_id, withdrawn, self._lot_name(lot, asset), asset,
+                                  lot.acquired, lot.qty, cost, lot.source)  # fmt: skip
+
+    def open_lots(self) -> Iterable[OpenLot]:
+        """The pool's units on Kraken: the pool less its units outside, and their cost."""
+        shares: dict[str, Decimal] = {}
+        for asset, queue in self.outside.queues.items():
+            pool = self._pool(asset)
+            shares[asset] = sum(
+                (self._share(pool, lot.qty) for _, _, lot in queue if lot.lot_id == POOL), ZERO
+            )
+        for lot in super().open_lots():
+            away = self.away.get(lot.asset, ZERO)
+            if not away:
+                yield lot
+                continue
+            qty, cost = lot.quantity - away, lot.cost_basis - shares.get(lot.asset, ZERO)
+            if qty or cost:
+                yield OpenLot(lot.lot_id, lot.asset, lot.wallet, lot.acquired, qty, cost,
+                              lot.source, lot.unit_cost)  # fmt: skip
