@@ -10,9 +10,11 @@ its app registers with ``on_job_stopped``.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from jobs.models import ACTIVE_JOB_STATES, Job, JobKind, JobState
 
+log = logging.getLogger(__name__)
 STALE_PREFIX = "Stopped: no sign of life"
 UNCLAIMED_PREFIX = "Stopped: no worker took it"
 CANCELLED_NOTE = "Cancelled."
@@ -244,17 +247,52 @@ def job_finish(
     return follow
 
 
-def job_cancel(*, job_id: int) -> bool:
-    """Stop an active job: its worker notices at its next beat and stops there."""
+def job_cancel(*, job_id: int, revoke: bool = True) -> bool:
+    """Stop an active job: mark it cancelled, then revoke its Celery task.
+
+    A queued task is dropped by the workers; a running one is terminated where the worker's pool
+    allows it (prefork: its child gets SIGTERM, and its open transaction rolls back). Where it
+    does not (solo, threads) or when no worker heard, the body stops itself at its next step:
+    its heartbeat and its progress reports find the job no longer running (``jobs.runner``).
+    """
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         return False
-    return _stop_one(job_id, job.kind, JobState.CANCELLED, CANCELLED_NOTE)
+    if not _stop_one(job_id, job.kind, JobState.CANCELLED, CANCELLED_NOTE):
+        return False
+    if revoke and job.task_id:
+        job_revoke(task_id=job.task_id)
+    return True
+
+
+def job_revoke(*, task_id: str) -> bool:
+    """Ask the workers to drop or terminate a task; False when there is no broker to ask."""
+    if not settings.CELERY_BROKER_URL:
+        return False  # tasks run in the requesting process: the cooperative stop is all there is
+    from celery import current_app
+
+    try:
+        current_app.control.revoke(
+            task_id, terminate=settings.JOB_CANCEL_TERMINATE, signal="SIGTERM"
+        )
+    except Exception:  # the broker is down: the cooperative stop still applies
+        log.warning("could not revoke task %s", task_id, exc_info=True)
+        return False
+    return True
 
 
 def job_set_task(*, job: Job, task_id: str | None) -> None:
     if task_id:
-        Job.objects.filter(pk=job.pk).update(task_id=task_id[:64])
+        job.task_id = task_id[:64]
+        Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
+def job_enqueue(task: Any, job: Job, *args: Any) -> None:
+    """Send `task` (with `args`, the job's id by default) and keep its id on the job, so a
+    cancel can revoke it. Call it after the job's transaction commits (``job_request``'s
+    `enqueue`)."""
+    result = task.delay(*(args or (job.pk,)))
+    job_set_task(job=job, task_id=getattr(result, "id", None))
 
 
 def active_job(*, kind: str, target: str) -> Job | None:

@@ -11,10 +11,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import connection_for
-from portfolio.imports.jobs import Upload, import_progress, import_stage
+from portfolio.imports.jobs import ImportBusy, Upload, import_progress, import_stage
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.models import ImportRecord
-from portfolio.tasks import enqueue_import
 
 
 def _recent(connection) -> list[tuple[ImportRecord, dict]]:
@@ -64,10 +63,9 @@ def _connection_import(request: HttpRequest, connection_id: int) -> HttpResponse
             return redirect("connection_import", connection_id=connection.pk)
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the import's job goes to a worker after the commit
                 record = import_stage(connection=connection, uploads=uploads)
-                transaction.on_commit(lambda: enqueue_import(record))
-        except CsvRefused as refused:
+        except (CsvRefused, ImportBusy) as refused:
             messages.error(request, f"Refused: {refused}. Nothing was imported.")
         else:
             messages.success(request, f"Import #{record.pk} started.")

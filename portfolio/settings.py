@@ -186,6 +186,9 @@ JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
 JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "120"))
 JOB_QUEUE_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "3600"))
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "14400"))
+# `jobs cancel` revokes the job's task; with this on (the default) a running task is terminated
+# (SIGTERM to its prefork child) instead of being left to stop at its next step.
+JOB_CANCEL_TERMINATE = env_bool("JOB_CANCEL_TERMINATE", True)
 # A first history longer than this many entries (Ledgers/TradesHistory `count`) uses the export.
 KRAKEN_SYNC_EXPORT_THRESHOLD = int(os.environ.get("KRAKEN_SYNC_EXPORT_THRESHOLD", "5000"))
 KRAKEN_SYNC_EXPORT_POLL_SECONDS = float(os.environ.get("KRAKEN_SYNC_EXPORT_POLL_SECONDS", "5"))
