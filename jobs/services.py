@@ -6,6 +6,16 @@ has not beaten for ``stale_seconds(kind)`` is failed with a reason by the next r
 ``jobs`` command and the beat task ``jobs.tasks.expire_stale_jobs``; the next request then starts
 a fresh one. A job's detail record (a SyncRun, an AccountingRun) follows its job through the hook
 its app registers with ``on_job_stopped``.
+
+A new kind of long work (a report build, say) needs nothing new here:
+
+    job, created = job_request(kind=JobKind.REPORT, target=f"report:{report.pk}", owner=user,
+                               reason="requested", enqueue=lambda job: job_enqueue(task, job))
+    # in the task: job_run(job_id=job_id, work=lambda job, progress: build(..., progress))
+    on_job_stopped(JobKind.REPORT, hook)  # in AppConfig.ready: the detail record follows
+
+``jobs list`` shows it, ``jobs cancel`` revokes its task and its body stops at its next
+progress report, and a dead worker's job is failed after JOB_STALE_SECONDS.
 """
 
 from __future__ import annotations

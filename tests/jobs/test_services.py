@@ -224,3 +224,29 @@ def test_a_job_sent_to_a_worker_keeps_its_task_id_for_a_cancel_to_revoke():
     rebuild_enqueue(job)  # eager: it runs here, and its task id is kept all the same
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED and len(job.task_id) == 36
+
+
+def test_a_report_build_is_a_job_through_the_generic_calls_alone():
+    from jobs.services import _stop_hooks, on_job_stopped
+
+    user, enqueued, stopped = UserFactory(), [], []
+    on_job_stopped(JobKind.REPORT, lambda ids, state, error: stopped.append((ids, state, error)))
+    try:
+        job, created = job_request(
+            kind=JobKind.REPORT, target="report:7", owner=user, reason="tax year 2024",
+            enqueue=enqueued.append,
+        )  # fmt: skip
+        joined, again = job_request(kind=JobKind.REPORT, target="report:7", owner=user)
+        assert (created, again, joined.pk, enqueued) == (True, False, job.pk, [job])
+
+        def build(job, progress):
+            progress(done=1, total=3, stage="lots")
+            job_cancel(job_id=job.pk)  # `jobs cancel` from elsewhere
+            progress(done=2, total=3, stage="pdf")
+
+        ended = job_run(job_id=job.pk, work=build)
+    finally:
+        _stop_hooks[JobKind.REPORT].pop()
+    assert (ended.kind, ended.owner, ended.state) == (JobKind.REPORT, user, JobState.CANCELLED)
+    assert ended.progress == {"done": 1, "total": 3, "stage": "lots"}
+    assert stopped == [([job.pk], JobState.CANCELLED, "Cancelled.")]  # its detail record follows
