@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -62,9 +61,8 @@ def _connection_import(request: HttpRequest, connection_id: int) -> HttpResponse
             messages.error(request, f"Refused: {request.import_refused}.")
             return redirect("connection_import", connection_id=connection.pk)
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
-        try:
-            with transaction.atomic():  # the import's job goes to a worker after the commit
-                record = import_stage(connection=connection, uploads=uploads)
+        try:  # its own transaction; the import's job goes to a worker after the commit
+            record = import_stage(connection=connection, uploads=uploads)
         except (CsvRefused, ImportBusy) as refused:
             messages.error(request, f"Refused: {refused}. Nothing was imported.")
         else:

@@ -264,7 +264,14 @@ def import_record_run(*, record_id: int) -> ImportRecord | None:
     or a living worker has it). A job taken over from a dead worker runs again: that worker's
     transaction rolled back."""
     record = ImportRecord.objects.select_related("connection").filter(pk=record_id).first()
-    if record is None or record.job_id is None:
+    if record is None:
+        return None
+    if record.job_id is None:  # queued before imports were jobs: it has no life to follow
+        ImportRecord.objects.filter(pk=record.pk, state__in=ACTIVE).update(
+            state=ImportState.FAILED,
+            error="Queued before an upgrade; upload the files again.",
+            finished_at=timezone.now(),
+        )
         return None
     ended = job_run(job_id=record.job_id, work=_import_work(record, ImportOutcome()))
     if ended is None:

@@ -172,3 +172,18 @@ def test_cancelling_a_running_import_stops_it_between_batches_with_nothing_writt
     record = ImportRecord.objects.get(job=job)
     assert (record.state, Job.objects.get(pk=job.pk).state) == ("cancelled", "cancelled")
     assert LedgerEntry.objects.count() == 0
+
+
+def test_enqueue_import_sends_a_staged_import_once():
+    from portfolio.tasks import enqueue_import
+
+    connection = csv_connection(UserFactory())
+    data = good_ledgers().encode()
+    record = import_stage(connection=connection, uploads=[upload("l.csv", data)], enqueue=False)
+
+    enqueue_import(record)  # eager: it runs here
+    record.refresh_from_db()
+    job = Job.objects.get(pk=record.job_id)
+    assert (record.state, job.state, len(job.task_id)) == (ImportState.SUCCEEDED, "succeeded", 36)
+    enqueue_import(record)  # ended: nothing is sent again
+    assert Job.objects.get(pk=job.pk).task_id == job.task_id
