@@ -6,13 +6,25 @@ has not beaten for ``stale_seconds(kind)`` is failed with a reason by the next r
 ``jobs`` command and the beat task ``jobs.tasks.expire_stale_jobs``; the next request then starts
 a fresh one. A job's detail record (a SyncRun, an AccountingRun) follows its job through the hook
 its app registers with ``on_job_stopped``.
+
+A new kind of long work (a report build, say) needs nothing new here:
+
+    job, created = job_request(kind=JobKind.REPORT, target=f"report:{report.pk}", owner=user,
+                               reason="requested", enqueue=lambda job: job_enqueue(task, job))
+    # in the task: job_run(job_id=job_id, work=lambda job, progress: build(..., progress))
+    on_job_stopped(JobKind.REPORT, hook)  # in AppConfig.ready: the detail record follows
+
+``jobs list`` shows it, ``jobs cancel`` revokes its task and its body stops at its next
+progress report, and a dead worker's job is failed after JOB_STALE_SECONDS.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +33,7 @@ from django.utils import timezone
 
 from jobs.models import ACTIVE_JOB_STATES, Job, JobKind, JobState
 
+log = logging.getLogger(__name__)
 STALE_PREFIX = "Stopped: no sign of life"
 UNCLAIMED_PREFIX = "Stopped: no worker took it"
 CANCELLED_NOTE = "Cancelled."
@@ -244,17 +257,52 @@ def job_finish(
     return follow
 
 
-def job_cancel(*, job_id: int) -> bool:
-    """Stop an active job: its worker notices at its next beat and stops there."""
+def job_cancel(*, job_id: int, revoke: bool = True) -> bool:
+    """Stop an active job: mark it cancelled, then revoke its Celery task.
+
+    A queued task is dropped by the workers; a running one is terminated where the worker's pool
+    allows it (prefork: its child gets SIGTERM, and its open transaction rolls back). Where it
+    does not (solo, threads) or when no worker heard, the body stops itself at its next step:
+    its heartbeat and its progress reports find the job no longer running (``jobs.runner``).
+    """
     job = Job.objects.filter(pk=job_id).first()
     if job is None:
         return False
-    return _stop_one(job_id, job.kind, JobState.CANCELLED, CANCELLED_NOTE)
+    if not _stop_one(job_id, job.kind, JobState.CANCELLED, CANCELLED_NOTE):
+        return False
+    if revoke and job.task_id:
+        job_revoke(task_id=job.task_id)
+    return True
+
+
+def job_revoke(*, task_id: str) -> bool:
+    """Ask the workers to drop or terminate a task; False when there is no broker to ask."""
+    if not settings.CELERY_BROKER_URL:
+        return False  # tasks run in the requesting process: the cooperative stop is all there is
+    from celery import current_app
+
+    try:
+        current_app.control.revoke(
+            task_id, terminate=settings.JOB_CANCEL_TERMINATE, signal="SIGTERM"
+        )
+    except Exception:  # the broker is down: the cooperative stop still applies
+        log.warning("could not revoke task %s", task_id, exc_info=True)
+        return False
+    return True
 
 
 def job_set_task(*, job: Job, task_id: str | None) -> None:
     if task_id:
-        Job.objects.filter(pk=job.pk).update(task_id=task_id[:64])
+        job.task_id = task_id[:64]
+        Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
+def job_enqueue(task: Any, job: Job, *args: Any) -> None:
+    """Send `task` (with `args`, the job's id by default) and keep its id on the job, so a
+    cancel can revoke it. Call it after the job's transaction commits (``job_request``'s
+    `enqueue`)."""
+    result = task.delay(*(args or (job.pk,)))
+    job_set_task(job=job, task_id=getattr(result, "id", None))
 
 
 def active_job(*, kind: str, target: str) -> Job | None:

@@ -15,3 +15,7 @@ class PortfolioConfig(AppConfig):
 
         # A sync Job cancelled or failed as dead outside its worker: its SyncRun follows.
         on_job_stopped(JobKind.SYNC, runs_follow_jobs)
+        from portfolio.imports.jobs import imports_follow_jobs
+
+        # An import Job cancelled or failed as dead: its ImportRecord follows, staged files go.
+        on_job_stopped(JobKind.IMPORT, imports_follow_jobs)

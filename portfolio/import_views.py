@@ -4,17 +4,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import connection_for
-from portfolio.imports.jobs import Upload, import_progress, import_stage
+from portfolio.imports.jobs import ImportBusy, Upload, import_progress, import_stage
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.models import ImportRecord
-from portfolio.tasks import enqueue_import
 
 
 def _recent(connection) -> list[tuple[ImportRecord, dict]]:
@@ -63,11 +61,9 @@ def _connection_import(request: HttpRequest, connection_id: int) -> HttpResponse
             messages.error(request, f"Refused: {request.import_refused}.")
             return redirect("connection_import", connection_id=connection.pk)
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
-        try:
-            with transaction.atomic():
-                record = import_stage(connection=connection, uploads=uploads)
-                transaction.on_commit(lambda: enqueue_import(record))
-        except CsvRefused as refused:
+        try:  # its own transaction; the import's job goes to a worker after the commit
+            record = import_stage(connection=connection, uploads=uploads)
+        except (CsvRefused, ImportBusy) as refused:
             messages.error(request, f"Refused: {refused}. Nothing was imported.")
         else:
             messages.success(request, f"Import #{record.pk} started.")

@@ -30,18 +30,28 @@ from portfolio.kraken import (
     SharedState,
 )
 from portfolio.kraken.common import USER_AGENT
-from portfolio.kraken.netguard import guarded_adapter
+from portfolio.kraken.netguard import destination_check, guarded_adapter
 
 
 class CountingSession(requests.Session):
-    """A requests session that counts every HTTP request (retries included) by path."""
+    """A requests session that counts every HTTP request (retries included) by path.
+
+    It ignores proxy variables in the environment: through a proxy the address guard would see
+    only the proxy (portfolio/kraken/netguard.py). KRAKEN_PROXY_URL names one explicitly; each
+    request through it is checked against the guard first.
+    """
 
     def __init__(self) -> None:
         super().__init__()
+        self.trust_env = False  # no HTTP(S)_PROXY / ALL_PROXY / .netrc from the environment
+        if settings.KRAKEN_CA_BUNDLE:
+            self.verify = settings.KRAKEN_CA_BUNDLE
         self.headers["User-Agent"] = USER_AGENT
         adapter = guarded_adapter(allowed=settings.KRAKEN_ALLOWED_HOSTS)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
+        if settings.KRAKEN_PROXY_URL:
+            self.proxies = {"http": settings.KRAKEN_PROXY_URL, "https": settings.KRAKEN_PROXY_URL}
         self.calls: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
         self._guard = threading.Lock()
@@ -50,6 +60,8 @@ class CountingSession(requests.Session):
         name = str(url).split("?", 1)[0].rsplit("/", 1)[-1]
         with self._guard:
             self.calls[name] += 1
+        if self.proxies:
+            destination_check(str(url), allowed=settings.KRAKEN_ALLOWED_HOSTS)
         try:
             response = super().request(method, url, *args, **kwargs)
         except requests.RequestException:

@@ -165,6 +165,12 @@ KRAKEN_STATE_DIR = Path(os.environ.get("KRAKEN_STATE_DIR", VAR_DIR / "kraken-sta
 # Hosts (names or IP addresses, any port) a connection's URLs may point at although they are not
 # public https addresses: the simulator's loopback address in the demo and the tests.
 KRAKEN_ALLOWED_HOSTS = env_list("KRAKEN_ALLOWED_HOSTS", [])
+# Requests to Kraken never take a proxy from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (a proxy
+# resolves the target itself, out of the address guard's sight). KRAKEN_PROXY_URL opts in to one
+# explicitly; each request through it is checked against the guard first. KRAKEN_CA_BUNDLE: a
+# CA file for TLS to Kraken (REQUESTS_CA_BUNDLE is not read either).
+KRAKEN_PROXY_URL = os.environ.get("KRAKEN_PROXY_URL", "")
+KRAKEN_CA_BUNDLE = os.environ.get("KRAKEN_CA_BUNDLE", "")
 # A key last used through another shared state (Redis vs files) this recently is refused.
 KRAKEN_STATE_GUARD_SECONDS = float(os.environ.get("KRAKEN_STATE_GUARD_SECONDS", "86400"))
 # While Kraken reports maintenance or cancel_only a sync waits this long, polling SystemStatus.
@@ -187,6 +193,9 @@ JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
 JOB_STALE_SECONDS = float(os.environ.get("JOB_STALE_SECONDS", "120"))
 JOB_QUEUE_TIMEOUT_SECONDS = float(os.environ.get("JOB_QUEUE_TIMEOUT_SECONDS", "3600"))
 JOB_TIME_LIMIT_SECONDS = int(os.environ.get("JOB_TIME_LIMIT_SECONDS", "14400"))
+# `jobs cancel` revokes the job's task; with this on (the default) a running task is terminated
+# (SIGTERM to its prefork child) instead of being left to stop at its next step.
+JOB_CANCEL_TERMINATE = env_bool("JOB_CANCEL_TERMINATE", True)
 # A first history longer than this many entries (Ledgers/TradesHistory `count`) uses the export.
 KRAKEN_SYNC_EXPORT_THRESHOLD = int(os.environ.get("KRAKEN_SYNC_EXPORT_THRESHOLD", "5000"))
 KRAKEN_SYNC_EXPORT_POLL_SECONDS = float(os.environ.get("KRAKEN_SYNC_EXPORT_POLL_SECONDS", "5"))

@@ -8,6 +8,8 @@ from celery import shared_task
 from django.conf import settings
 
 from portfolio.books.rebuilds import prices_then_rebuild
+from jobs.models import Job, JobState
+from jobs.services import job_enqueue
 from portfolio.imports.jobs import import_record_run
 from portfolio.models import ImportRecord, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message
@@ -19,8 +21,12 @@ log = logging.getLogger(__name__)
 
 
 def enqueue_sync_run(run: SyncRun) -> None:
-    """Hand a new run to a worker (called after the run's transaction commits)."""
-    sync_connection.delay(run.pk)
+    """Hand a new run to a worker (called after the run's transaction commits); its job keeps
+    the task's id, so `jobs cancel` can revoke it."""
+    if run.job_id is None:
+        sync_connection.delay(run.pk)
+    else:
+        job_enqueue(sync_connection, Job(pk=run.job_id), run.pk)
 
 
 @shared_task(
@@ -48,12 +54,22 @@ def sync_connection(self, run_id: int) -> str:
 
 
 def enqueue_import(record: ImportRecord) -> None:
-    """Hand a staged import to a worker (called after the record's transaction commits)."""
-    import_connection_files.delay(record.pk)
+    """Make sure a staged import is with a worker (``import_stage`` enqueues it after its
+    commit already; this sends it only if its job is queued and was never sent)."""
+    job = Job.objects.filter(pk=record.job_id, state=JobState.QUEUED, task_id="").first()
+    if job is not None:
+        job_enqueue(import_connection_files, job, record.pk)
 
 
-@shared_task(acks_late=True, name="portfolio.tasks.import_connection_files")
+@shared_task(
+    acks_late=True,
+    name="portfolio.tasks.import_connection_files",
+    time_limit=settings.JOB_TIME_LIMIT_SECONDS,
+    soft_time_limit=max(1, settings.JOB_TIME_LIMIT_SECONDS - 60),
+)
 def import_connection_files(record_id: int) -> str:
+    """Run an import job (idempotent: an ended import, or one a living worker runs, is left
+    alone; one whose worker died runs again, its rows having rolled back with it)."""
     record = import_record_run(record_id=record_id)
     return record.state if record is not None else "nothing to do"
 

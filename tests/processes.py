@@ -24,8 +24,17 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def manage(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+def manage(*args: str, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     """`python manage.py ARGS` in a child process on the test database; output captured."""
+    return child("manage.py", *args, env=env, **popen)
+
+
+def celery_worker(*args: str, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    """A real Celery worker (`celery -A portfolio worker ARGS`) on the test database."""
+    return child("-m", "celery", "-A", "portfolio", "worker", *args, env=env, **popen)
+
+
+def child(*args: str, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
     child_env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -34,14 +43,8 @@ def manage(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
         "CREDENTIALS_KEY_FILE": str(settings.CREDENTIALS_KEY_FILE),
         **(env or {}),
     }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=child_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=child_env, text=True, **streams)
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:

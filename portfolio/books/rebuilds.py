@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from jobs.models import Job, JobKind
 from jobs.runner import Progress, job_run
-from jobs.services import job_request, job_set_task, job_wait, was_abandoned
+from jobs.services import job_enqueue, job_request, job_wait, was_abandoned
 from portfolio.books.models import AccountingRun
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,7 @@ def _user_job(kind: str, user: AbstractBaseUser, reason: str, enqueue: Callable[
 
 
 def _enqueue(task, job: Job) -> None:
-    result = task.delay(job.pk)
-    job_set_task(job=job, task_id=getattr(result, "id", None))
+    job_enqueue(task, job)
 
 
 def rebuild_enqueue(job: Job) -> None:

@@ -24,7 +24,7 @@ from portfolio.models import FuturesLogEntry, LedgerEntry, Trade
 from portfolio.models.fields import DataSource
 from portfolio.sync import rows as R
 
-from .copy import copy_text
+from .copy import CopyStream, copy_line
 from .summary import FileSummary, ImportSummary
 
 STORED, EARLIER = "the stored row", "an earlier row of this import"
@@ -38,9 +38,11 @@ class MergeSpec:
     to_row: Callable[[int, Any], models.Model]
     time_field: str
     compared: tuple[str, ...]  # model field == record attribute of the same name
-    # For the big table, rows go straight from records to insert values (no model instances).
+    # For the big table, rows go straight from records to insert values (no model instances),
+    # and on PostgreSQL to COPY's text lines.
     fields: tuple[str, ...] = ()
     values: Callable[[int, Any, Any], tuple] | None = None
+    line: Callable[[str, str, Any], str | None] | None = None
 
 
 def _ledger_row(connection_id: int, record: Any) -> models.Model:
@@ -65,6 +67,19 @@ def _ledger_values(connection_id: int, e: Any, now: Any) -> tuple:
     )  # fmt: skip
 
 
+def _ledger_line(prefix: str, suffix: str, e: Any) -> str | None:
+    """The COPY line of a ledger entry between `prefix` (its connection) and `suffix` (source
+    and time stored); None when a text needs escaping (then the general way does it)."""
+    texts = (
+        f"{e.ledger_id}\t{e.refid}\t{e.time.isoformat()}\t{e.type}\t{e.subtype}\t{e.aclass}\t"
+        f"{e.subclass}\t{e.asset}\t{e.raw_asset}\t{e.wallet}"
+    )
+    if texts.count("\t") != 9 or "\\" in texts or "\n" in texts or "\r" in texts:
+        return None
+    usd = "\\N" if e.amount_usd is None else e.amount_usd  # numbers: str() is valid numeric
+    return f"{prefix}{texts}\t{e.amount}\t{e.fee}\t{e.balance}\t{usd}{suffix}"
+
+
 SPECS = {
     LEDGERS: MergeSpec(
         model=LedgerEntry,
@@ -75,6 +90,7 @@ SPECS = {
         compared=("refid", "type", "subtype", "asset", "amount", "fee", "balance"),
         fields=LEDGER_FIELDS,
         values=_ledger_values,
+        line=_ledger_line,
     ),
     TRADES: MergeSpec(
         model=Trade,
@@ -119,6 +135,12 @@ class Merger:
         self.seen: set[str] | None = (
             None if self.spec.model.objects.filter(connection_id=connection_id).exists() else set()
         )
+        self.now = timezone.now()
+        self.stream: CopyStream | None = None
+        if connection.vendor == "postgresql" and self.spec.line is not None:
+            self.stream = CopyStream(self.spec.model, self.spec.fields)
+            self.prefix = f"{connection_id}\t"
+            self.suffix = f"\t{copy_line((DataSource.CSV, self.now))}"
         self.next_log_id = 0
         if kind == FUTURES_LOG:
             lowest = FuturesLogEntry.objects.filter(connection_id=connection_id).aggregate(
@@ -151,7 +173,17 @@ class Merger:
         self._insert(list(pending.values()))
         file.added += len(pending)
 
+    def flush(self) -> None:
+        """Store what was written so far (ends the open COPY): before any query."""
+        if self.stream is not None:
+            self.stream.close()
+
+    def close(self, error: BaseException | None = None) -> None:
+        if self.stream is not None:
+            self.stream.close(error)
+
     def _stored(self, idents: set[str]) -> dict[str, dict]:
+        self.flush()
         spec = self.spec
         rows = spec.model.objects.filter(
             connection_id=self.connection_id, **{f"{spec.key}__in": list(idents)}
@@ -161,14 +193,21 @@ class Merger:
     def _insert(self, records: list[Any]) -> None:
         if not records:
             return
-        spec, now = self.spec, timezone.now()
+        spec, now = self.spec, self.now
+        if self.stream is not None and spec.line is not None and spec.values is not None:
+            line, values, prefix, suffix = spec.line, spec.values, self.prefix, self.suffix
+            self.stream.write(
+                [
+                    line(prefix, suffix, r) or copy_line(values(self.connection_id, r, now))
+                    for r in records
+                ]
+            )
+            return
         if spec.values is not None:
             values = spec.values
-            rows = (values(self.connection_id, r, now) for r in records)
-            if connection.vendor == "postgresql":
-                copy_text(spec.model, spec.fields, rows)
-            else:
-                bulk_insert(spec.model, spec.fields, rows)
+            bulk_insert(
+                spec.model, spec.fields, (values(self.connection_id, r, now) for r in records)
+            )
             return
         _insert(spec.model, [self._row(r) for r in records], now)
 

@@ -24,6 +24,7 @@ from .merge import Merger
 from .summary import FileSummary, ImportSummary
 
 BATCH = 5000
+TICK = 4  # batches between progress reports (each ends PostgreSQL's open COPY: see merge.py)
 Progress = Callable[[int, int, str], None]  # (bytes done, bytes in all, what is happening)
 
 
@@ -95,15 +96,23 @@ def _merge_file(
     summary.files.append(file)
     merger = Merger(connection_id=connection.pk, kind=csv_file.kind, summary=summary)
     batch: list[tuple[int, Any]] = []
-    for row in csv_file.rows:
-        file.rows_read += 1
-        if row.record is None:
-            file.skipped += 1
-            continue
-        batch.append((row.line, row.record))
-        if len(batch) >= BATCH:
+    batches = 0
+    try:
+        for row in csv_file.rows:
+            file.rows_read += 1
+            if row.record is None:
+                file.skipped += 1
+                continue
+            batch.append((row.line, row.record))
+            if len(batch) >= BATCH:
+                merger.merge(file, batch)
+                batch, batches = [], batches + 1
+                if batches % TICK == 0:
+                    merger.flush()  # a progress report may use the connection
+                    tick()
+        if batch:
             merger.merge(file, batch)
-            batch = []
-            tick()
-    if batch:
-        merger.merge(file, batch)
+    except BaseException as error:
+        merger.close(error)
+        raise
+    merger.close()

@@ -9,6 +9,13 @@ still refused:
 * a host on the operator's allow-list (names or IP addresses, any port) may use http or https
   and any address;
 * any other host must use https and resolve only to global unicast addresses.
+
+Proxies: a request sent through a proxy opens its socket to the proxy, which resolves the
+target itself, so the socket check above never sees the target. Sessions therefore never take
+proxies from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY); an operator who needs one
+names it (``KRAKEN_PROXY_URL``), and each request through it is checked here first
+(``destination_check``). The proxy resolves the name again, so it should refuse private
+destinations as well.
 """
 
 from __future__ import annotations
@@ -75,6 +82,25 @@ def url_problem(url: str, *, allowed: Iterable[str], resolver: Resolver = resolv
     if not all(is_public_address(a) for a in addresses):
         return "This address is not allowed: Kraken's API is on the public internet."
     return None
+
+
+def destination_check(url: str, *, allowed: Iterable[str], resolver: Resolver = resolve) -> None:
+    """Raise AddressNotAllowed unless `url` may be requested now (before handing it to a proxy).
+
+    Stricter than ``url_problem``: a name that does not resolve here is refused too.
+    """
+    parts = urlsplit(url)
+    host = normalize_host(parts.hostname or "")
+    if host in allowed_set(allowed):
+        return
+    if parts.scheme != "https":
+        raise AddressNotAllowed(f"{host}: not https")
+    try:
+        addresses = [host] if _is_ip(host) else resolver(host, parts.port or 443)
+    except (OSError, UnicodeError) as error:
+        raise AddressNotAllowed(f"{host} does not resolve") from error
+    if not addresses or not all(is_public_address(a) for a in addresses):
+        raise AddressNotAllowed(f"{host} is not a public address")
 
 
 def _is_ip(host: str) -> bool:

@@ -10,12 +10,25 @@ class ImportState(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Refused"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ImportRecord(models.Model):
-    """Files staged for import, then the summary (rows read, added, ...) or the refusal."""
+    """Files staged for import, then the summary (rows read, added, ...) or the refusal.
+
+    The detail of a Job (jobs.Job, kind "import", target "connection:<id>"): the job carries its
+    life (heartbeat, cancel, death), this record what was imported.
+    """
 
     connection = connection_field("imports")
+    job = models.OneToOneField(
+        "jobs.Job",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_record",
+        help_text="the import job that ran it (its life: heartbeat, cancel, death)",
+    )
     state = models.CharField(max_length=16, choices=ImportState.choices, default=ImportState.QUEUED)
     files = models.JSONField(default=list, help_text="[{name, path, size}] of the staged files.")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -166,3 +166,66 @@ def test_open_and_closed_ports_read_the_same_to_the_user(settings):
     assert shown[0] == shown[1]
     assert "Could not reach Kraken" in shown[0][0]
     assert shown[0][1] == ["SystemStatus: could not reach Kraken"]
+
+
+class _Listener(BaseHTTPRequestHandler):
+    """Stands where a proxy would: records what reaches it and answers like Kraken would."""
+
+    seen: list[str] = []
+
+    def do_GET(self):
+        type(self).seen.append(self.requestline)
+        body = b'{"error": [], "result": {"unixtime": 0}}'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener():
+    _Listener.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", _Listener.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_proxy_variables_in_the_environment_are_ignored(simulator, listener, monkeypatch):  # noqa: F811
+    from portfolio.kraken_factory import CountingSession
+
+    proxy, seen = listener
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(name, proxy)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = CountingSession()
+
+    with pytest.raises(AddressNotAllowed):  # loopback, but not on the allow-list
+        session.get("http://127.0.0.2:6379/0/public/Time", timeout=5)
+    reply = session.get(f"http://127.0.0.1:{simulator.port}/0/public/Time", timeout=5)
+
+    assert reply.json()["error"] == []  # the allowed host, reached directly
+    assert seen == []  # the proxy of the environment received nothing
+
+
+def test_an_explicit_proxy_receives_only_what_the_guard_allows(listener, settings):
+    from portfolio.kraken_factory import CountingSession
+
+    proxy, seen = listener
+    settings.KRAKEN_PROXY_URL = proxy
+    settings.KRAKEN_ALLOWED_HOSTS = ["127.0.0.1"]
+    session = CountingSession()
+
+    for refused in ("http://127.0.0.2:6379/", "https://10.1.2.3/", "http://api.kraken.com/"):
+        with pytest.raises(AddressNotAllowed):
+            session.get(refused, timeout=5)
+    assert seen == []
+    session.get("http://127.0.0.1:9/0/public/Time", timeout=5)
+    assert seen == ["GET http://127.0.0.1:9/0/public/Time HTTP/1.1"]  # through the proxy

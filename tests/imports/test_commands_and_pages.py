@@ -58,7 +58,13 @@ def test_kraken_import_reports_the_summary_and_fails_on_a_refusal(tmp_path):
     refused_run, done = ImportRecord.objects.filter(connection=connection).order_by("pk")
     assert (refused_run.state, done.state) == (ImportState.FAILED, ImportState.SUCCEEDED)
     assert refused_run.error.startswith("bad.csv, line 3, column 9 (amount)")
-    assert done.summary["added"] == 3 and done.files == [{"name": "ledgers.csv"}]
+    assert done.summary["added"] == 3 and done.files == [{"name": "ledgers.csv", "size": 477}]
+    # each run was an import job of the connection, listed by `jobs list`
+    assert [(r.job.kind, r.job.target, r.job.state) for r in (refused_run, done)] == [
+        ("import", f"connection:{connection.pk}", "failed"),
+        ("import", f"connection:{connection.pk}", "succeeded"),
+    ]
+    assert refused_run.job.error.startswith("CsvRefused: bad.csv, line 3, column 9 (amount)")
 
 
 def test_kraken_import_fails_when_a_row_disagrees_with_a_stored_one(tmp_path):

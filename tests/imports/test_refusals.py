@@ -171,3 +171,21 @@ def test_an_id_repeated_in_a_later_batch_is_compared_with_the_stored_copy(tmp_pa
         "d.csv, line 7: L00000-AAAAA-BBBBBB differs from an earlier row of this import "
         "(amount 0.5000000000 here, 0.7000000000 in the file); kept the earlier row of this import"
     ]
+
+
+def test_a_bad_row_after_many_batches_leaves_nothing(tmp_path, monkeypatch):
+    """Rows already sent (on PostgreSQL through a COPY still open across batches) go too."""
+    monkeypatch.setattr("portfolio.imports.service.BATCH", 2)
+    connection = csv_connection(UserFactory())
+    lines = good_ledgers(20).splitlines()
+    lines[18] = lines[18].replace("0.5000000000", "1/2")
+    ticks = []
+    data = ("\n".join(lines) + "\n").encode()
+    with pytest.raises(CsvRefused, match="d.csv, line 19, column 9 \\(amount\\): '1/2' is not"):
+        import_files(
+            connection=connection,
+            files=[writer.write(tmp_path, "d.csv", data)],
+            progress=lambda done, total, note: ticks.append(done),
+        )
+    assert len(ticks) == 2  # every fourth batch of two rows, before the bad row
+    assert counts() == (0, 0, 0)

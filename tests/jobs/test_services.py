@@ -167,3 +167,86 @@ def test_the_beat_task_fails_a_dead_rebuild_and_its_run_without_any_new_request(
     assert (run.state, run.error) == (AccountingRun.State.FAILED, note)
     assert run.finished_at is not None
     assert expire_stale_jobs.apply().get() == 0
+
+
+def test_progress_inside_the_bodys_transaction_leaves_the_row_free_and_a_cancel_still_stops_it(
+    settings,
+):
+    import threading
+    import time
+
+    from django.db import connection
+
+    settings.JOB_HEARTBEAT_SECONDS = 0.5
+    job, _ = request(UserFactory())
+    reached, seen = [], {}
+
+    def elsewhere(action):  # another process would do this on its own connection
+        def run():
+            try:
+                seen.update(action())
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the job's row is locked by the body's transaction"
+
+    def work(job, progress):
+        with transaction.atomic():  # an import: one transaction
+            progress(done=1, total=2)
+            time.sleep(1.2)  # the heartbeat thread writes the progress meanwhile
+            elsewhere(lambda: {"progress": Job.objects.get(pk=job.pk).progress})
+            elsewhere(lambda: {"cancelled": job_cancel(job_id=job.pk)})
+            deadline = time.monotonic() + 10
+            while not progress.stopped.is_set() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            progress(done=2)  # raises: the heartbeat found the job cancelled
+            reached.append("after")
+
+    ended = job_run(job_id=job.pk, work=work)
+
+    assert seen == {"progress": {"done": 1, "total": 2}, "cancelled": True}
+    assert (ended.state, ended.progress, reached) == (
+        JobState.CANCELLED,
+        {"done": 1, "total": 2},
+        [],
+    )
+
+
+@pytest.mark.usefixtures("eager")
+def test_a_job_sent_to_a_worker_keeps_its_task_id_for_a_cancel_to_revoke():
+    from portfolio.books.rebuilds import rebuild_enqueue
+
+    user = UserFactory()
+    job, _ = request(user, target=f"user:{user.pk}")
+    rebuild_enqueue(job)  # eager: it runs here, and its task id is kept all the same
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and len(job.task_id) == 36
+
+
+def test_a_report_build_is_a_job_through_the_generic_calls_alone():
+    from jobs.services import _stop_hooks, on_job_stopped
+
+    user, enqueued, stopped = UserFactory(), [], []
+    on_job_stopped(JobKind.REPORT, lambda ids, state, error: stopped.append((ids, state, error)))
+    try:
+        job, created = job_request(
+            kind=JobKind.REPORT, target="report:7", owner=user, reason="tax year 2024",
+            enqueue=enqueued.append,
+        )  # fmt: skip
+        joined, again = job_request(kind=JobKind.REPORT, target="report:7", owner=user)
+        assert (created, again, joined.pk, enqueued) == (True, False, job.pk, [job])
+
+        def build(job, progress):
+            progress(done=1, total=3, stage="lots")
+            job_cancel(job_id=job.pk)  # `jobs cancel` from elsewhere
+            progress(done=2, total=3, stage="pdf")
+
+        ended = job_run(job_id=job.pk, work=build)
+    finally:
+        _stop_hooks[JobKind.REPORT].pop()
+    assert (ended.kind, ended.owner, ended.state) == (JobKind.REPORT, user, JobState.CANCELLED)
+    assert ended.progress == {"done": 1, "total": 3, "stage": "lots"}
+    assert stopped == [([job.pk], JobState.CANCELLED, "Cancelled.")]  # its detail record follows

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from portfolio.models import LedgerEntry
-from reports.models import UnknownBasisDepositRow
-from reports.services import accounting_rebuild
+from portfolio.books.models import UnknownBasisDepositRow
+from portfolio.books.services import accounting_rebuild
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)

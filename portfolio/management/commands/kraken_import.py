@@ -8,8 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from portfolio.imports.jobs import after_import, import_record_log
-from portfolio.imports.service import import_files
+from jobs.runner import JobStopped
+from portfolio.imports.jobs import import_here
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.management.commands.kraken_sync import connections_of
 
@@ -27,22 +27,22 @@ class Command(BaseCommand):
         missing = [str(p) for p in options["files"] if not p.is_file()]
         if missing:
             raise CommandError(f"No such file: {', '.join(missing)}; nothing was imported.")
-        names = [p.name for p in options["files"]]
         bar = tqdm(unit="B", unit_scale=True, desc="Importing", file=self.stderr._out)
 
         def progress(done: int, total: int, note: str) -> None:
             bar.total, bar.n = total, done
             bar.set_postfix_str(note[-40:], refresh=True)
 
-        try:
-            summary = import_files(connection=connection, files=options["files"], progress=progress)
+        try:  # as a job: `jobs list` shows it, `jobs cancel` stops it
+            _, outcome = import_here(connection=connection, paths=options["files"], watch=progress)
         except CsvRefused as refused:
-            import_record_log(connection=connection, names=names, error=str(refused))
             raise CommandError(f"Refused: {refused}. Nothing was imported.") from refused
+        except JobStopped as stopped:
+            raise CommandError(f"{stopped} Nothing was imported.") from stopped
         finally:
             bar.close()
-        import_record_log(connection=connection, names=names, summary=summary)
-        reconciliation = after_import(connection=connection)
+        summary, reconciliation = outcome.summary, outcome.reconciliation
+        assert summary is not None and reconciliation is not None
         self.stdout.write(f"{connection.label!r}: {summary.line()}")
         for name, count in sorted(summary.unknown_types.items()):
             self.stdout.write(f"  ledger type {name!r} is not one Kraken documents: {count} rows")
