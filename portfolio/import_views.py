@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import connection_for
-from portfolio.imports.jobs import ImportBusy, Upload, import_progress, import_stage
+from portfolio.imports.jobs import Upload, import_progress, import_stage
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.models import ImportRecord
 
@@ -63,7 +63,7 @@ def _connection_import(request: HttpRequest, connection_id: int) -> HttpResponse
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
         try:  # its own transaction; the import's job goes to a worker after the commit
             record = import_stage(connection=connection, uploads=uploads)
-        except (CsvRefused, ImportBusy) as refused:
+        except CsvRefused as refused:  # ImportBusy included
             messages.error(request, f"Refused: {refused}. Nothing was imported.")
         else:
             messages.success(request, f"Import #{record.pk} started.")

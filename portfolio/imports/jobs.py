@@ -51,15 +51,18 @@ class Upload:
     chunks: Iterable[bytes]
 
 
-class ImportBusy(Exception):
-    """Another import into the connection is queued or running."""
+class ImportBusy(CsvRefused):
+    """Another import into the connection is queued or running (a refusal like any other, so
+    whatever handles CsvRefused shows it; its message names no file)."""
 
     def __init__(self, record: ImportRecord | None) -> None:
         number = f"Import #{record.pk}" if record is not None else "Another import"
-        super().__init__(
+        self.file, self.line, self.column = "upload", None, ""
+        self.message = (
             f"{number} into this connection is still queued or running; "
             "upload these files when it has finished"
         )
+        ValueError.__init__(self, self.message)
 
 
 def import_target(connection: KrakenConnection | int) -> str:

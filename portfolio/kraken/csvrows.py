@@ -143,7 +143,8 @@ def fast_ledgers(index: dict[str, int]) -> Callable[[str, int, dict, list[str]],
     at = [index.get(n) for n in FAST_COLUMNS]
     if index.get("amountusd") is not None:
         return generic(_ledger)
-    fromiso, decimal, names, zero = datetime.fromisoformat, Decimal, {}, Decimal(0)
+    fromiso, decimal, zero = datetime.fromisoformat, Decimal, Decimal(0)
+    names: dict[str, str] = {}
     match = _FAST_LEDGER.fullmatch
 
     def build(file: str, line: int, index: dict, values: list[str]) -> LedgerEntry:
