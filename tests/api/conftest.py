@@ -1,6 +1,7 @@
 """Two people with one connection and a row of everything each; clients for each way in."""
 
 import pytest
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from portfolio.api.tokens import api_token_create
@@ -11,9 +12,12 @@ LOCAL = {"api_url": "http://127.0.0.1:9", "futures_url": "http://127.0.0.1:9"}
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The factories set passwords; the real hasher's cost buys nothing in these tests."""
+def fast_passwords(settings, tmp_path):
+    """The factories set passwords; the real hasher's cost buys nothing in these tests. Uploads
+    wait in a temporary folder; throttle counters start from zero."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.KRAKEN_IMPORT_DIR = tmp_path / "imports"
+    caches["api_throttle"].clear()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.forms import ProfileForm
-from portfolio.api.pagination import Cursor
 from portfolio.api.serializers.accounts import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -140,9 +139,6 @@ class ConnectionDetailView(APIView):
 
 
 class TokenListView(APIView):
-    pagination_class = Cursor
-    cursor_ordering = ("-created", "-id")
-
     @extend_schema(
         tags=TAG_ACCOUNT, responses=ApiTokenSerializer(many=True), summary="Your API tokens"
     )
