@@ -85,7 +85,7 @@ def api_exception_handler(exc, context) -> Response:
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):
         view = context.get("view")
-        log.exception("API error in %s", type(view).__name__ if view else "?")
+        log.error("API error in %s", type(view).__name__ if view else "?", exc_info=exc)
         set_rollback()
         body = error_body("server_error", "Something went wrong on our side; it was logged.")
         return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -27,7 +27,11 @@ docs = {"permission_classes": [AllowAny], "authentication_classes": []}
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(**docs), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **docs), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **docs), name="api-redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html", **docs),
+        name="api-redoc",
+    ),
     # account
     path("profile/", accounts.ProfileView.as_view(), name="api-profile"),
     path("tokens/", accounts.TokenListView.as_view(), name="api-tokens"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields as dataclass_fields
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
@@ -11,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.forms import ProfileForm
+from accounts.forms import ConnectionForm, CsvOnlyConnectionForm, ProfileForm
 from portfolio.api.serializers.accounts import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -51,26 +49,58 @@ class ProfileView(APIView):
             instance=services.profile_for(user=request.user),
         )
         if not form.is_valid():
-            raise ValidationError(
-                {("non_field_errors" if k == "__all__" else k): v for k, v in form.errors.items()}
-            )
+            raise _form_errors(form)
         stored = services.profile_for(user=request.user)
         services.profile_update(profile=stored, fields=form.cleaned_data)
         return Response(ProfileSerializer(services.profile_for(user=request.user)).data)
 
 
-INPUT_FIELDS = {f.name for f in dataclass_fields(services.ConnectionInput)}
+def _form_data(request, defaults: dict) -> dict:
+    """The body as form data: the connection pages' forms parse it (the same messages)."""
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    problems = {
+        name: ["Expected a single value."]
+        for name, value in request.data.items()
+        if not isinstance(value, str | int | float | bool | type(None))
+    }
+    if problems:
+        raise ValidationError(problems)
+    data = {**defaults, **request.data}
+    return {k: ("" if v is None else v) for k, v in data.items()}
 
 
-def _connection_input(data: dict, base: dict | None = None) -> services.ConnectionInput:
-    values = {**(base or {}), **{k: v for k, v in data.items() if k in INPUT_FIELDS}}
-    for name in ("rate_max", "rate_decay"):
-        if values.get(name) == "":
-            values[name] = None
-    return services.ConnectionInput(**values)
+def _form_errors(form) -> ValidationError:
+    return ValidationError(
+        {("non_field_errors" if k == "__all__" else k): v for k, v in form.errors.items()}
+    )
 
 
-def _current_input(connection) -> dict:
+def _connection_input(data: dict) -> services.ConnectionInput:
+    """What the connection page's view makes of its form's cleaned data."""
+    return services.ConnectionInput(
+        label=data["label"],
+        api_key=data.get("api_key") or "",
+        api_secret=data.get("api_secret") or "",
+        futures_key=data.get("futures_key") or "",
+        futures_secret=data.get("futures_secret") or "",
+        api_url=data["api_url"],
+        futures_url=data["futures_url"],
+        rate_tier=data["rate_tier"],
+        rate_max=data.get("rate_max"),
+        rate_decay=data.get("rate_decay"),
+        sync_interval_minutes=data["sync_interval_minutes"],
+    )
+
+
+NEW_CONNECTION = {
+    name: field.initial
+    for name, field in ConnectionForm.base_fields.items()
+    if field.initial is not None
+}
+
+
+def _current(connection) -> dict:
     return {
         "label": connection.label,
         "api_url": connection.api_url,
@@ -79,7 +109,6 @@ def _current_input(connection) -> dict:
         "rate_max": connection.rate_max,
         "rate_decay": connection.rate_decay,
         "sync_interval_minutes": connection.sync_interval_minutes,
-        "csv_only": connection.csv_only,
     }
 
 
@@ -98,9 +127,18 @@ class ConnectionListView(APIView):
         summary="Add a connection (keys are checked as on the connection page)",
     )
     def post(self, request):
-        data = _validated(ConnectionWriteSerializer, request.data)
-        data.setdefault("label", "")
-        connection = services.connection_create(user=request.user, data=_connection_input(data))
+        data = _form_data(request, NEW_CONNECTION)
+        if data.get("csv_only") in (True, "true", "True", "1", 1):
+            form = CsvOnlyConnectionForm(data)
+            if not form.is_valid():
+                raise _form_errors(form)
+            given = services.ConnectionInput(label=form.cleaned_data["label"], csv_only=True)
+        else:
+            form = ConnectionForm(data)
+            if not form.is_valid():
+                raise _form_errors(form)
+            given = _connection_input(form.cleaned_data)
+        connection = services.connection_create(user=request.user, data=given)
         return Response(ConnectionSerializer(connection).data, status=status.HTTP_201_CREATED)
 
 
@@ -118,11 +156,13 @@ class ConnectionDetailView(APIView):
     )
     def patch(self, request, connection_id: int):
         connection = selectors.connection_for(user=request.user, connection_id=connection_id)
-        data = _validated(ConnectionWriteSerializer, request.data)
+        form = ConnectionForm(_form_data(request, _current(connection)), editing=True)
+        if not form.is_valid():
+            raise _form_errors(form)
         services.connection_update(
             connection=connection,
-            data=_connection_input(data, base=_current_input(connection)),
-            clear_futures=data.get("clear_futures", False),
+            data=_connection_input(form.cleaned_data),
+            clear_futures=form.cleaned_data.get("clear_futures", False),
         )
         connection.refresh_from_db()
         return Response(ConnectionSerializer(connection).data)
