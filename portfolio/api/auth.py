@@ -26,6 +26,14 @@ class ApiTokenAuthentication(TokenAuthentication):
             token.last_used_at = now
         return user, token
 
+    def _cleanup_token(self, auth_token: ApiToken) -> bool:
+        """Only this token's own expiry matters (knox would also sweep every other token of
+        the user on each call: a query per request for tokens that never expire)."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
+
 
 class ReadOnlyToken(PermissionDenied):
     default_detail = "This token is read-only; use a read-write token to change anything."

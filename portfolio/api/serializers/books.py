@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portfolio.api.serializers.fast import FastRows
 from reports.models import (
     AccountingRun,
     DisposalRow,
@@ -72,7 +73,7 @@ def _rows(model_class, exclude=("run",), extra=()):
     return Meta
 
 
-class LotSerializer(serializers.ModelSerializer):
+class LotSerializer(FastRows, serializers.ModelSerializer):
     Meta = _rows(LotRow)
 
 
@@ -86,7 +87,7 @@ class LotUseSerializer(serializers.Serializer):
     term = serializers.CharField()
 
 
-class DisposalSerializer(serializers.ModelSerializer):
+class DisposalSerializer(FastRows, serializers.ModelSerializer):
     lots = serializers.SerializerMethodField()
 
     Meta = _rows(DisposalRow)
@@ -96,15 +97,15 @@ class DisposalSerializer(serializers.ModelSerializer):
         return row.lots
 
 
-class IncomeSerializer(serializers.ModelSerializer):
+class IncomeSerializer(FastRows, serializers.ModelSerializer):
     Meta = _rows(IncomeRow)
 
 
-class MarginSerializer(serializers.ModelSerializer):
+class MarginSerializer(FastRows, serializers.ModelSerializer):
     Meta = _rows(MarginRow)
 
 
-class FuturesRecordSerializer(serializers.ModelSerializer):
+class FuturesRecordSerializer(FastRows, serializers.ModelSerializer):
     Meta = _rows(FuturesRow)
 
 
@@ -122,7 +123,7 @@ class EnteredBasisSerializer(serializers.Serializer):
     acquired = serializers.DateTimeField()
 
 
-class UnknownBasisSerializer(serializers.ModelSerializer):
+class UnknownBasisSerializer(FastRows, serializers.ModelSerializer):
     entered = serializers.SerializerMethodField()
 
     Meta = _rows(UnknownBasisDepositRow, extra=("entered",))

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portfolio.api.serializers.fast import FastRows
 from portfolio.imports.jobs import import_progress
 from portfolio.models import (
     BalanceLine,
@@ -28,31 +29,31 @@ def _model(model_class, exclude=("synced_at",)):
     return Meta
 
 
-class LedgerEntrySerializer(serializers.ModelSerializer):
+class LedgerEntrySerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(LedgerEntry)
 
 
-class TradeSerializer(serializers.ModelSerializer):
+class TradeSerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(Trade)
 
 
-class ClosedOrderSerializer(serializers.ModelSerializer):
+class ClosedOrderSerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(ClosedOrder)
 
 
-class FuturesFillSerializer(serializers.ModelSerializer):
+class FuturesFillSerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(FuturesFill)
 
 
-class FuturesLogEntrySerializer(serializers.ModelSerializer):
+class FuturesLogEntrySerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(FuturesLogEntry)
 
 
-class FuturesPositionSerializer(serializers.ModelSerializer):
+class FuturesPositionSerializer(FastRows, serializers.ModelSerializer):
     Meta = _model(FuturesPosition, exclude=())
 
 
-class BalanceSerializer(serializers.ModelSerializer):
+class BalanceSerializer(FastRows, serializers.ModelSerializer):
     """One asset's balance in a connection's latest Balance snapshot."""
 
     connection = serializers.IntegerField(source="snapshot.connection_id", read_only=True)
@@ -84,7 +85,7 @@ class DataSetProgressSerializer(serializers.Serializer):
     percent = serializers.IntegerField(allow_null=True)
 
 
-class SyncRunSerializer(serializers.ModelSerializer):
+class SyncRunSerializer(FastRows, serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
 
     class Meta:
