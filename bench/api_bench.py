@@ -162,6 +162,16 @@ def summarise(timings: dict[str, list[float]]) -> list[dict]:
     ]
 
 
+def fresh_token() -> str:
+    from django.contrib.auth import get_user_model
+
+    from portfolio.api.tokens import api_token_create
+
+    user = get_user_model().objects.get(username="bench")
+    _, raw = api_token_create(user=user, name=f"bench {time.time():.0f}", read_only=True)
+    return raw
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ledger", type=int, default=100_000)
@@ -171,8 +181,15 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data of the last run (no seeding)"
+    )
     args = parser.parse_args()
-    prepare_database(args.database_url)
+    if args.reuse:
+        os.environ["DATABASE_URL"] = args.database_url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
+    else:
+        prepare_database(args.database_url)
 
     import django
 
@@ -181,9 +198,12 @@ def main() -> None:
 
     from bench.api_seed import seed
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    token = seed(ledger=args.ledger, disposals=args.disposals, others=args.others)
+    if args.reuse:
+        token = fresh_token()
+    else:
+        call_command("migrate", verbosity=0)
+        token = seed(ledger=args.ledger, disposals=args.disposals, others=args.others)
     seeded = time.perf_counter() - started
     from django.db import connection as db
 
@@ -216,7 +236,7 @@ def main() -> None:
         print(f"| {r['page']} | {r['calls']} | {r['p50']} | {r['p95']} | {r['p99']} |")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "api_bench.json").write_text(
+    (out / f"api_bench_{args.clients}c.json").write_text(
         json.dumps({"args": vars(args), "rows": rows, "errors": result["errors"][:20]}, indent=1)
     )
     if result["errors"]:
