@@ -5,6 +5,7 @@ import pytest
 from portfolio.api import auth
 from portfolio.api.errors import api_exception_handler
 from tests.api.conftest import token_client
+from tests.api.endpoints import ALL
 from tests.factories import LedgerEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,11 @@ def test_pages_walk_the_whole_list_once_and_their_size_is_capped(owner, api):
     assert seen == expected and len(seen) == 5
     capped = api.get("/api/v1/ledger-entries/?page_size=100000").json()
     assert len(capped["results"]) == 5  # capped at API_MAX_PAGE_SIZE (500), never unbounded
+
+
+def test_every_endpoint_describes_itself_to_options(owner, api):
+    for endpoint in ALL:
+        response = api.options(endpoint.path(owner))
+        assert response.status_code == 200, (endpoint.name, response.content)
+        body = response.json()
+        assert body["name"] and "application/json" in body["renders"], endpoint.name
