@@ -1,9 +1,10 @@
 """/api/v1/: the version is in the path; a later incompatible version gets /api/v2/."""
 
 from django.urls import path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
+from portfolio.api.docs import RedocView, SwaggerView
 from portfolio.api.views import accounts, books, jobs, synced
 from portfolio.api.views.errors import not_found
 
@@ -26,12 +27,8 @@ docs = {"permission_classes": [AllowAny], "authentication_classes": []}
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(**docs), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **docs), name="api-docs"),
-    path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html", **docs),
-        name="api-redoc",
-    ),
+    path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     # account
     path("profile/", accounts.ProfileView.as_view(), name="api-profile"),
     path("tokens/", accounts.TokenListView.as_view(), name="api-tokens"),
