@@ -1,9 +1,13 @@
 """Query filters: connection, asset, type and time range on the synced tables; year, asset and
 term on the books. Ids and years are bounded so no value reaches the database it cannot hold."""
 
+from datetime import UTC
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from portfolio.models import (
     BalanceLine,
@@ -39,14 +43,31 @@ def _text(field: str, help_text: str) -> filters.CharFilter:
     return filters.CharFilter(field_name=field, max_length=64, help_text=help_text)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, in UTC: PostgreSQL refuses offsets past ±15:59 that Python allows."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("This time is out of range.", code="invalid") from None
+
+
+class TimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def _since(field: str) -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return TimeFilter(
         field_name=field, lookup_expr="gte", help_text="From this time on (ISO 8601, inclusive)."
     )
 
 
 def _until(field: str) -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return TimeFilter(
         field_name=field, lookup_expr="lt", help_text="Before this time (ISO 8601, exclusive)."
     )
 

@@ -98,7 +98,7 @@ def test_the_tokens_page_makes_shows_once_and_revokes(owner, client):
     assert made.status_code == 200
     token = ApiToken.objects.get(name="laptop")
     body = made.content.decode()
-    start = body.index('>', body.index('<code id="new-token"')) + 1
+    start = body.index(">", body.index('<code id="new-token"')) + 1
     raw = body[start : body.index("</code>", start)]
     assert raw.startswith(token.token_key) and token.read_only
     assert made["Cache-Control"] == "no-store"

@@ -169,3 +169,15 @@ def test_lists_filter_by_connection_asset_type_and_time(owner, api):
     assert len(api.get(disposals + "?year=2024&asset=BTC&term=short").json()["results"]) == 1
     assert api.get(disposals + "?year=2023").json()["results"] == []
     assert api.get(disposals + "?term=long").json()["results"] == []
+
+
+def test_times_with_offsets_postgresql_refuses_are_taken_in_utc(owner, api):
+    # Python allows offsets up to ±23:59, PostgreSQL only ±15:59 (found by the fuzzer)
+    odd = "2999-01-02T20:00:00-17:49"
+    listed = api.get(f"/api/v1/futures/fills/?since=0266-09-22T12:40:08-17:49&until={odd}")
+    assert listed.status_code == 200
+    assert [r["id"] for r in listed.json()["results"]] == [owner["fill"].pk]
+    url = f"/api/v1/unknown-basis/{owner['unknown'].pk}/basis/"
+    entered = api.post(url, {"basis": "1", "acquired": "2023-01-01T00:00:00-17:49"}, format="json")
+    assert entered.status_code == 202
+    assert entered.json()["entered"]["acquired"].startswith("2023-01-01T17:49:00")

@@ -1,5 +1,7 @@
 """The engine's stored results: holdings, lots, disposals, income, margin, futures, tax years."""
 
+from datetime import UTC
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -134,9 +136,20 @@ class UnknownBasisSerializer(FastRows, serializers.ModelSerializer):
         return EnteredBasisSerializer(entered).data if entered is not None else None
 
 
+class UtcDateTimeField(serializers.DateTimeField):
+    """An input time in UTC: PostgreSQL refuses offsets past ±15:59 that Python allows."""
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise serializers.ValidationError("This time is out of range.") from None
+
+
 class BasisInputSerializer(serializers.Serializer):
     basis = serializers.DecimalField(max_digits=38, decimal_places=18, min_value=0)
-    acquired = serializers.DateTimeField()
+    acquired = UtcDateTimeField()
 
 
 class PriceUsedSerializer(serializers.Serializer):
