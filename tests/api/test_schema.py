@@ -28,7 +28,19 @@ from tests.api.conftest import token_client
 pytestmark = pytest.mark.django_db
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
+#: The owner's keys, secrets and token of the running test: no fuzzed answer may carry one.
+SECRETS: list[str] = []
+
+
+@schemathesis.check
+def no_secret_in_the_answer(ctx, response, case):
+    body = response.content.decode(errors="replace")
+    if any(secret in body for secret in SECRETS):
+        raise AssertionError("A key, secret or token of the owner is in the answer.")
+
+
 CHECKS = [
+    no_secret_in_the_answer,
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
@@ -83,7 +95,16 @@ def api_schema(owner, in_test_transaction):
 @pytest.fixture
 def fuzz_headers(owner):
     client = token_client(owner["user"], read_only=False, name="fuzzer")
-    return {"Authorization": f"Token {client.raw_token}"}
+    connection = owner["connection"]
+    SECRETS[:] = [
+        client.raw_token,
+        connection.api_key(),
+        connection.api_secret(),
+        connection.futures_key(),
+        connection.futures_secret(),
+    ]
+    yield {"Authorization": f"Token {client.raw_token}"}
+    SECRETS.clear()
 
 
 def _operations() -> list[tuple[str, str]]:
