@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "portfolio.books",
     "reports",
     "jobs",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "knox",
+    "portfolio.api",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +244,88 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# REST API (portfolio/api): session (with CSRF) or personal token auth, one error shape, throttled
+# per token and per user. Rates are "N/second|minute|hour|day". Throttle counters live in the
+# "api_throttle" cache: per process by default, shared through Redis when API_THROTTLE_REDIS_URL
+# is set (then the limits hold across gunicorn workers).
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/minute")
+API_THROTTLE_TOKEN = os.environ.get("API_THROTTLE_TOKEN", "600/minute")
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/minute")
+API_THROTTLE_REDIS_URL = os.environ.get("API_THROTTLE_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api_throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": API_THROTTLE_REDIS_URL,
+        }
+        if API_THROTTLE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "api-throttle",
+        }
+    ),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portfolio.api.auth.ApiTokenAuthentication",  # first: a 401 names the Token scheme
+        "rest_framework.authentication.SessionAuthentication",  # enforces CSRF
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "portfolio.api.auth.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portfolio.api.auth.TokenRateThrottle",
+        "portfolio.api.auth.UserRateThrottle",
+        "portfolio.api.auth.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": API_THROTTLE_TOKEN,
+        "user": API_THROTTLE_USER,
+        "anon": API_THROTTLE_ANON,
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "portfolio.api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "portfolio.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "portfolio.api.errors.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kraken Portfolio API",
+    "DESCRIPTION": (
+        "Your synced Kraken data and the tax books computed from it. Amounts are decimal "
+        "strings, times ISO 8601 with their zone. Every failure answers "
+        '{"error": {"code", "message", "fields"}}.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # no validator badge: Swagger UI would fetch it from swagger.io
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Personal API tokens: django-rest-knox with our model (name, read-only, last used); no expiry,
+# revoked by their owner. Stored as a SHA-512 digest; the "kp_" prefix makes a leaked one
+# recognisable.
+KNOX_TOKEN_MODEL = "api.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": "api.ApiToken",
+    "TOKEN_TTL": None,
+    "TOKEN_PREFIX": "kp_",
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# A token's last-used time is written at most once per this many seconds (not on every call).
+API_TOKEN_LAST_USED_EVERY_SECONDS = int(os.environ.get("API_TOKEN_LAST_USED_EVERY_SECONDS", "60"))
+API_MAX_PAGE_SIZE = 500

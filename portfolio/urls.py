@@ -1,11 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from portfolio import import_views, sync_views, views
+from portfolio.api import pages as api_pages
+from portfolio.api.views.errors import not_found as api_not_found
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/profile/tokens/", api_pages.api_tokens, name="api_tokens"),
+    path(
+        "accounts/profile/tokens/<int:token_id>/revoke/",
+        api_pages.api_token_revoke_view,
+        name="api_token_revoke",
+    ),
     path("accounts/", include("accounts.urls")),
     path(
         "accounts/connections/<int:connection_id>/sync/",
@@ -23,5 +31,7 @@ urlpatterns = [
         name="connection_import",
     ),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("portfolio.api.urls")),
+    re_path(r"^api/", api_not_found),  # another version or none: our 404, in the API's shape
     path("admin/", admin.site.urls),
 ]

@@ -28,3 +28,14 @@ def test_no_page_loads_anything_from_another_host(client):
     bodies += [client.get(url).content.decode() for url in pages]
     assert all("/static/portfolio/app.css" in body for body in bodies)
     assert [EXTERNAL.findall(body) for body in bodies] == [[] for _ in bodies]
+
+
+def test_the_api_docs_and_tokens_page_load_nothing_from_another_host(client):
+    user = UserFactory()
+    client.force_login(user)
+    pages = [reverse("api-docs"), reverse("api-redoc"), reverse("api_tokens")]
+    bodies = [client.get(url).content.decode() for url in pages]
+    assert all(client.get(url).status_code == 200 for url in pages)
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in bodies[0]
+    assert "/static/drf_spectacular_sidecar/redoc/" in bodies[1]
+    assert [EXTERNAL.findall(body) for body in bodies] == [[] for _ in bodies]

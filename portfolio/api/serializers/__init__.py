@@ -1,0 +1,1 @@
+"""Serializers: the API's shapes. Amounts are decimal strings, times ISO 8601 with zone."""
