@@ -24,9 +24,11 @@ def sync_now(request: HttpRequest, connection_id: int) -> HttpResponse:
         connection=connection, trigger=SyncTrigger.MANUAL, enqueue=enqueue_sync_run
     )
     if created:
-        messages.success(request, f"Sync #{run.pk} started.")
+        messages.success(request, f"Sync #{run.shown_number} started.")
     else:
-        messages.info(request, f"Sync #{run.pk} is already running; showing its progress.")
+        messages.info(
+            request, f"Sync #{run.shown_number} is already running; showing its progress."
+        )
     return redirect("connection_detail", connection_id=connection.pk)
 
 
