@@ -17,11 +17,14 @@ from accounts.models import KrakenConnection
 from portfolio.kraken import KrakenFuturesClient, KrakenSpotClient, RateTier
 from portfolio.kraken.errors import (
     AccountStateError,
+    AuthenticationError,
     InvalidKeyError,
     InvalidSignatureError,
     KrakenError,
+    NetworkError,
     PermissionDeniedError,
 )
+from portfolio.kraken.transport import RetryPolicy
 from portfolio.kraken_factory import CountingSession, retry_policy, shared_state
 
 CHECK_TIMEOUT_SECONDS = 15
@@ -34,6 +37,8 @@ def _problem(error: Exception, *, what: str, permission: str) -> tuple[str, str]
         return "secret", f"Kraken refused the signature: the {what} secret does not match the key."
     if isinstance(error, InvalidKeyError):
         return "key", f"Kraken does not know this {what} key (mistyped, deleted or revoked)."
+    if isinstance(error, AuthenticationError):  # Kraken Futures does not say which of the two
+        return "secret", f"Kraken could not authenticate the {what} key with this secret."
     if isinstance(error, PermissionDeniedError):
         return "key", (
             f"This {what} key lacks the “{permission}” permission; edit the key on Kraken "
@@ -41,7 +46,7 @@ def _problem(error: Exception, *, what: str, permission: str) -> tuple[str, str]
         )
     if isinstance(error, AccountStateError):
         return "key", f"Kraken says the account cannot use the API: {error.message}"
-    if isinstance(error, KrakenError):
+    if isinstance(error, KrakenError) and not isinstance(error, NetworkError):
         return "key", f"Kraken refused the {what} key: {error.message}"
     return "url", f"Could not reach Kraken to check the {what} key ({type(error).__name__})."
 
@@ -50,7 +55,7 @@ def _common() -> dict:
     return {
         "state": shared_state(),
         "session": CountingSession(),
-        "retry": retry_policy(),
+        "retry": RetryPolicy(max_retries=CHECK_RETRIES, base_delay=retry_policy().base_delay),
         "timeout": CHECK_TIMEOUT_SECONDS,
         "max_retries": CHECK_RETRIES,
     }
