@@ -17,6 +17,8 @@ urlpatterns = [
         sync_views.sync_status,
         name="connection_sync_status",
     ),
+    path("sync/history/", sync_views.sync_history, name="sync_history"),
+    path("sync/status.json", sync_views.sync_status_json, name="sync_status_json"),
     path(
         "accounts/connections/<int:connection_id>/import/",
         import_views.connection_import,
