@@ -59,10 +59,16 @@ def queued_tasks(tmp_path, settings):
 
 
 @pytest.fixture
-def celery_worker(queued_tasks, tmp_path, settings):
+def worker_env() -> dict[str, str]:
+    """Settings for the worker's environment; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(queued_tasks, worker_env, tmp_path, settings):
     """`celery -A portfolio worker` on the test database and the test's broker; stopped after."""
     log = tmp_path / "worker.log"
-    env = {**queued_tasks, "KRAKEN_STATE_DIR": str(settings.KRAKEN_STATE_DIR)}
+    env = {**queued_tasks, "KRAKEN_STATE_DIR": str(settings.KRAKEN_STATE_DIR), **worker_env}
     if settings.REDIS_URL:
         env.pop("KRAKEN_STATE_DIR")
     with log.open("w") as handle:
