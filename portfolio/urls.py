@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portfolio import import_views, sync_views, views
+from portfolio import import_views, orders_views, sync_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -18,6 +18,7 @@ urlpatterns = [
         name="connection_sync_status",
     ),
     path("sync/history/", sync_views.sync_history, name="sync_history"),
+    path("orders/", orders_views.open_orders, name="open_orders"),
     path("sync/status.json", sync_views.sync_status_json, name="sync_status_json"),
     path(
         "accounts/connections/<int:connection_id>/import/",
@@ -25,5 +26,6 @@ urlpatterns = [
         name="connection_import",
     ),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ class DataSet(models.TextChoices):
     TRADES = "trades", "Trades"
     CLOSED_ORDERS = "closed_orders", "Closed orders"
     BALANCES = "balances", "Balances"
+    OPEN_ORDERS = "open_orders", "Open orders"
     TRADE_BALANCE = "trade_balance", "Trade balance and open positions"
     FUTURES_ACCOUNTS = "futures_accounts", "Futures accounts and positions"
     FUTURES_FILLS = "futures_fills", "Futures fills"

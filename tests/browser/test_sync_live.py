@@ -148,3 +148,28 @@ def test_the_form_refuses_a_wrong_secret_and_a_duplicate_key(
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "connection-duplicate-key-390")
     context.close()
+
+
+def test_open_orders_page_at_1366_and_390(browser, live_server, simulator, state_dir, settings):
+    from portfolio.models import OpenOrder
+    from portfolio.templatetags.numbers import qty
+    from tests.simulated import sync
+
+    settings.KRAKEN_PUBLIC_RATE = "1000"
+    user = UserFactory(username="orders_page")
+    connection = connect(simulator, simulator.add_account(seed=94, size=300), user=user)
+    assert sync(connection).state == "succeeded"
+    for width, name in ((1366, "open-orders-1366"), (390, "open-orders-390")):
+        context, page = log_in(browser, live_server, user, width)
+        page.click("nav a:text('Open orders')") if width > 500 else page.goto(
+            f"{live_server.url}/orders/"
+        )
+        page.wait_for_selector("section.open-orders")
+        for order in OpenOrder.objects.filter(connection=connection, market="spot"):
+            row = page.locator(f"tr[data-order='{order.order_id}'] td.hold")
+            assert row.inner_text() == f"{qty(order.hold)} {order.hold_asset}"
+        holds = page.locator("table.holds tbody tr")
+        assert holds.count() == 2
+        assert page.locator("table.holds .bad").count() == 0  # every hold explained
+        screenshot(page, name)
+        context.close()
