@@ -83,3 +83,15 @@ def test_the_recompute_button_and_a_manual_price_queue_their_work(client, owner)
     price = {"asset": "DOT", "quote": "USD", "at": "2024-05-01 12:00:00+00:00", "price": "7.5"}
     assert client.post(reverse("prices"), price).status_code == 302
     assert queued(owner, JobKind.REBUILD).count() == 1
+
+
+def test_the_jobs_endpoint_lists_the_owners_jobs_only(client, owner):
+    client.post(reverse("accounts_rebuild"))
+    jobs = client.get(reverse("job_status")).json()
+    assert jobs["active"] is True
+    assert {j["state"] for j in jobs["jobs"]} == {"queued"}
+    assert client.get(reverse("job_status") + "?kind=sync").json()["jobs"] == []
+    client.logout()
+    stranger = UserFactory()
+    assert client.login(username=stranger.username, password=PASSWORD)
+    assert client.get(reverse("job_status")).json() == {"jobs": [], "active": False}
