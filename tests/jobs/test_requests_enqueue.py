@@ -95,3 +95,22 @@ def test_the_jobs_endpoint_lists_the_owners_jobs_only(client, owner):
     stranger = UserFactory()
     assert client.login(username=stranger.username, password=PASSWORD)
     assert client.get(reverse("job_status")).json() == {"jobs": [], "active": False}
+
+
+def test_a_csv_upload_is_staged_and_queued_not_imported_in_the_request(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portfolio.models import ImportRecord, LedgerEntry
+    from tests.imports.support import csv_connection
+    from tests.imports.test_refusals import good_ledgers
+
+    settings.KRAKEN_IMPORT_DIR = tmp_path / "imports"
+    connection = csv_connection(UserFactory())
+    client.force_login(connection.user)
+    page = reverse("connection_import", args=[connection.pk])
+    upload = SimpleUploadedFile("ledgers.csv", good_ledgers().encode(), "text/csv")
+    assert client.post(page, {"files": [upload]}).status_code == 302
+    record = ImportRecord.objects.get(connection=connection)
+    assert record.state == "queued"
+    assert not LedgerEntry.objects.filter(connection=connection).exists()
+    assert any((tmp_path / "imports").iterdir())  # staged for the worker
