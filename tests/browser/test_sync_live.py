@@ -77,6 +77,8 @@ def test_sync_now_returns_at_once_and_the_progress_runs_to_done(browser, live_se
     assert run.state == SyncState.SUCCEEDED, run.error
     assert run.started_at is not None
     assert connection.ledger_entries.count() > 0
+    # the background-work panel (jobs JSON) followed the same job to its end
+    page.wait_for_selector("#jobs-panel li.job-succeeded[data-kind='sync']", timeout=30000)
     screenshot(page, "sync-now-done-1366")
 
     page.click("nav a:text('Sync history')")
