@@ -12,10 +12,11 @@ Drawn from their own random stream, so adding them changed no other part of any 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from .assets import ASSETS, FIAT, PAIRS, fmt, quantize
+from .assets import ASSETS, FIAT, PAIRS, Pair, fmt, quantize
 from .ids import IdFactory
 from .market import TICKS, day_of_ticks
 from .records import FuturesOpenOrder, OpenOrder
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 FUTURES_SYMBOL = "PF_XBTUSD"
 
 
-def _usd_pairs():
+def _usd_pairs() -> list[Pair]:
     usd = (p for p in PAIRS.values() if p.quote == "ZUSD" and p.base in ASSETS)
     return sorted((p for p in usd if p.base not in FIAT), key=lambda p: p.id)
 
@@ -78,7 +79,17 @@ def open_orders_finalize(g: Generator, *, usd_to_hold: Decimal) -> None:
     )
 
 
-def _order(ids, pair, side, price, vol, now, hold_asset, hold, rng) -> OpenOrder:
+def _order(
+    ids: IdFactory,
+    pair: Pair,
+    side: str,
+    price: Decimal,
+    vol: Decimal,
+    now: int,
+    hold_asset: str,
+    hold: Decimal,
+    rng: random.Random,
+) -> OpenOrder:
     opened = now - rng.randint(60, 86_400) * TICKS
     return OpenOrder(
         txid=ids.order(),
@@ -126,7 +137,7 @@ def open_order_json(o: OpenOrder) -> dict[str, Any]:
     }
 
 
-def futures_open_order_json(o: FuturesOpenOrder, iso) -> dict[str, Any]:
+def futures_open_order_json(o: FuturesOpenOrder, iso: Callable[[int], str]) -> dict[str, Any]:
     when = iso(o.ms)
     return {
         "order_id": o.order_id,
