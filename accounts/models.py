@@ -7,6 +7,8 @@ from zoneinfo import available_timezones
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from accounts import crypto
 from portfolio.accounting.jurisdictions import (
@@ -88,6 +90,8 @@ class Profile(models.Model):
         choices=[JURISDICTION_DEFAULT, *choices(ExchangeFee)],
         help_text="Splitting the fee is a UK choice (HMRC CRYPTO22150).",
     )
+    # The last sync-run number given to this user (sync runs are numbered per user: #1, #2...).
+    last_sync_number = models.PositiveIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -138,6 +142,8 @@ class KrakenConnection(models.Model):
     futures_key_encrypted = models.TextField(blank=True, default="")
     futures_secret_encrypted = models.TextField(blank=True, default="")
     key_fingerprint = models.CharField(max_length=16, editable=False)
+    # A keyed hash of the API key (see api_key_digest): the same key twice for one user is refused.
+    api_key_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
     api_key_hint = models.CharField(max_length=16, editable=False)
     futures_key_hint = models.CharField(max_length=16, blank=True, default="", editable=False)
     api_url = models.URLField(max_length=URL_LENGTH, default="https://api.kraken.com")
@@ -174,6 +180,11 @@ class KrakenConnection(models.Model):
         ordering = ["label"]
         constraints = [
             models.UniqueConstraint(fields=["user", "label"], name="unique_connection_label"),
+            models.UniqueConstraint(
+                fields=["user", "api_key_digest"],
+                condition=~Q(api_key_digest=""),
+                name="unique_api_key_per_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -229,3 +240,10 @@ def _clamp(value: Decimal, bounds: tuple[Decimal, Decimal]) -> Decimal:
 def key_fingerprint(api_key: str) -> str:
     """A stable id for a key (shared nonce and rate-limit state), which cannot reveal it."""
     return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+
+def api_key_digest(api_key: str) -> str:
+    """HMAC-SHA256 of the key under SECRET_KEY: equal keys give equal digests, and a database
+    dump alone does not tell which key a digest stands for (unlike a plain hash of a known key).
+    A new SECRET_KEY makes old digests stale: re-saving a connection refreshes its digest."""
+    return salted_hmac("accounts.api_key_digest", api_key, algorithm="sha256").hexdigest()

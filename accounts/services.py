@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -11,15 +12,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
-from accounts import crypto
+from accounts import crypto, key_check
 from accounts.models import (
     API_KEY_LENGTH,
     SECRET_BYTES,
     KrakenConnection,
     Profile,
     RateTier,
+    api_key_digest,
     key_fingerprint,
 )
 from jobs.models import JobKind
@@ -222,9 +224,66 @@ def connection_validate(*, data: ConnectionInput, user, instance=None) -> tuple:
         KrakenConnection, "sync_interval_minutes", data.sync_interval_minutes
     ):
         errors["sync_interval_minutes"] = problem
+    if not errors and not data.csv_only:
+        _check_duplicate_key(data.api_key.strip(), user=user, instance=instance, errors=errors)
     if errors:
         raise ValidationError(errors)
     return label, rate_max, rate_decay
+
+
+DUPLICATE_KEY = "You already have a connection with this API key (“{label}”); edit that one."
+
+
+def _check_duplicate_key(api_key: str, *, user, instance, errors: dict[str, str]) -> None:
+    """The same key twice would count every entry twice. Secrets are encrypted with a random
+    IV, so keys are compared by a keyed hash stored beside them (accounts.models)."""
+    same = (
+        KrakenConnection.objects.filter(user=user, api_key_digest=api_key_digest(api_key))
+        .exclude(pk=getattr(instance, "pk", None))
+        .first()
+    )
+    if same is not None:
+        errors["api_key"] = DUPLICATE_KEY.format(label=same.label)
+
+
+def _check_with_kraken(candidate: KrakenConnection, stored: KrakenConnection | None) -> None:
+    """Ask Kraken whether the keys work (only those new or changed); ValidationError if not.
+
+    settings.KRAKEN_CHECK_KEYS_ON_SAVE (default on) switches this off for test suites whose
+    connections point at a Kraken they cannot reach.
+    """
+    if candidate.csv_only or not settings.KRAKEN_CHECK_KEYS_ON_SAVE:
+        return
+    errors: dict[str, str] = {}
+    spot = ("api_key_encrypted", "api_secret_encrypted", "api_url")
+    if stored is None or _changed(candidate, stored, spot):
+        errors.update(key_check.spot_key_problem(connection=candidate))
+    futures = ("futures_key_encrypted", "futures_secret_encrypted", "futures_url")
+    if candidate.has_futures and (stored is None or _changed(candidate, stored, futures)):
+        errors.update(key_check.futures_key_problem(connection=candidate))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _changed(candidate: KrakenConnection, stored: KrakenConnection, fields) -> bool:
+    def plain(connection: KrakenConnection, name: str) -> str:
+        value = getattr(connection, name)
+        if name.endswith("_encrypted") and value:
+            return crypto.decrypt(value) if crypto.readable(value) else ""
+        return value
+
+    return any(plain(candidate, name) != plain(stored, name) for name in fields)
+
+
+def _save(connection: KrakenConnection) -> None:
+    """Save; the unique (user, key digest) constraint catches a race the check above missed."""
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError as error:
+        if "api_key" in str(error) or "unique_api_key" in str(error):
+            raise ValidationError({"api_key": DUPLICATE_KEY.format(label="another")}) from error
+        raise
 
 
 def _apply(connection: KrakenConnection, data: ConnectionInput, label, rate_max, rate_decay):
@@ -234,6 +293,7 @@ def _apply(connection: KrakenConnection, data: ConnectionInput, label, rate_max,
     connection.api_key_encrypted = crypto.encrypt(api_key) if api_key else ""
     connection.api_secret_encrypted = crypto.encrypt(data.api_secret.strip()) if api_key else ""
     connection.key_fingerprint = key_fingerprint(api_key) if api_key else ""
+    connection.api_key_digest = api_key_digest(api_key) if api_key else ""
     connection.api_key_hint = crypto.mask(api_key) if api_key else ""
     futures_key = data.futures_key.strip()
     connection.futures_key_encrypted = crypto.encrypt(futures_key) if futures_key else ""
@@ -253,7 +313,8 @@ def connection_create(*, user, data: ConnectionInput) -> KrakenConnection:
     label, rate_max, rate_decay = connection_validate(data=data, user=user)
     connection = KrakenConnection(user=user)
     _apply(connection, data, label, rate_max, rate_decay)
-    connection.save()
+    _check_with_kraken(connection, None)
+    _save(connection)
     return connection
 
 
@@ -284,9 +345,11 @@ def connection_update(
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )
-    _apply(connection, data, label, rate_max, rate_decay)
-    connection.save()
-    return connection
+    candidate = copy.copy(connection)
+    _apply(candidate, data, label, rate_max, rate_decay)
+    _check_with_kraken(candidate, connection)
+    _save(candidate)
+    return candidate
 
 
 def _csv_only_update(*, connection: KrakenConnection, data: ConnectionInput) -> KrakenConnection:
@@ -295,9 +358,11 @@ def _csv_only_update(*, connection: KrakenConnection, data: ConnectionInput) -> 
     label, rate_max, rate_decay = connection_validate(
         data=data, user=connection.user, instance=connection
     )
-    _apply(connection, data, label, rate_max, rate_decay)
-    connection.save()
-    return connection
+    candidate = copy.copy(connection)
+    _apply(candidate, data, label, rate_max, rate_decay)
+    _check_with_kraken(candidate, None if connection.csv_only else connection)
+    _save(candidate)
+    return candidate
 
 
 def connection_delete(*, connection: KrakenConnection) -> None:

@@ -126,7 +126,7 @@ def connection_edit(request: HttpRequest, connection_id: int) -> HttpResponse:
     form = ConnectionForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.connection_update(
+            connection = services.connection_update(
                 connection=connection,
                 data=_connection_input(form),
                 clear_futures=form.cleaned_data.get("clear_futures", False),

@@ -39,6 +39,9 @@ def setup(workdir: Path, speed: int, database_url: str | None) -> dict[str, str]
         "LOG_LEVEL": "ERROR",
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
+        # what a sync triggers runs in the process that asked (the default is now a broker)
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "CELERY_BROKER_DIR": str(workdir / "celery"),
     }
     os.environ.update(env)
     import django

@@ -54,6 +54,56 @@ def sync_runs_for(*, connection: KrakenConnection, limit: int = 5) -> QuerySet[S
     return SyncRun.objects.filter(connection=connection).order_by("-created_at", "-id")[:limit]
 
 
+def sync_runs_for_user(
+    *, user, connection: KrakenConnection | None = None, limit: int = 50
+) -> list[RunView]:
+    """The user's latest sync runs over every connection (or one), with per-data-set progress."""
+    runs = SyncRun.objects.filter(connection__user=user).select_related("connection")
+    if connection is not None:
+        runs = runs.filter(connection=connection)
+    runs = runs.order_by("-created_at", "-id")[:limit]
+    return [RunView(run=r, progress=sync_run_progress(run=r)) for r in runs]
+
+
+def _local(moment) -> str:
+    """The page's date format, in the zone of the request (the profile's, set by middleware)."""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def sync_run_json(view: RunView) -> dict:
+    """One run as the status endpoint sends it (numbers per user; never the global id)."""
+    run = view.run
+    return {
+        "number": run.shown_number,
+        "connection": run.connection_id,
+        "connection_label": run.connection.label,
+        "state": run.state,
+        "state_label": run.get_state_display(),
+        "active": run.is_active,
+        "trigger": run.get_trigger_display(),
+        "full": run.full,
+        "created_at": run.created_at.isoformat(),
+        "created_display": _local(run.created_at),
+        "finished_display": _local(run.finished_at) if run.finished_at else "",
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "error": run.error,
+        "api_calls": run.counters.get("api_calls", 0),
+        "progress": [
+            {
+                "dataset": item.dataset,
+                "label": item.label,
+                "fetched": item.fetched,
+                "total": item.total,
+                "percent": item.percent,
+                "state": item.state,
+            }
+            for item in view.progress
+        ],
+    }
+
+
 def sync_run_progress(*, run: SyncRun) -> list[DataSetProgress]:
     labels = {**dict(DataSet.choices), "prices": "Prices the new events need"}
     return [

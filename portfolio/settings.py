@@ -1,6 +1,7 @@
 """One settings module, driven by environment variables (.env.example lists every one).
 
-The defaults run on a fresh checkout: an SQLite file under var/, Celery tasks run eagerly, a
+The defaults run on a fresh checkout: an SQLite file under var/, a Celery broker in folders under
+var/ (kombu's filesystem transport: start `celery -A portfolio worker`), a
 credentials key created on first use in a file outside the repository. Production sets
 DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY and CREDENTIALS_KEY.
 """
@@ -153,10 +154,28 @@ CREDENTIALS_KEY_FILE = Path(
     )
 )
 
-# Celery: eager (in-process) without a broker, Redis in production.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Celery: Redis in production. Without CELERY_BROKER_URL the broker is kombu's filesystem
+# transport in private folders under var/ (no server needed), so a worker runs the long work even
+# on the embedded default and no request waits for it (`make demo` starts the worker and beat).
+# CELERY_TASK_ALWAYS_EAGER runs tasks inside the caller instead: for tests and one-off scripts.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
+CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", VAR_DIR / "celery"))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _folders = {
+        "data_folder_in": CELERY_BROKER_DIR / "queue",
+        "data_folder_out": CELERY_BROKER_DIR / "queue",
+        "control_folder": CELERY_BROKER_DIR / "control",
+        "processed_folder": CELERY_BROKER_DIR / "processed",
+    }
+    for _folder in (CELERY_BROKER_DIR, *_folders.values()):
+        _folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _folder.chmod(0o700)  # task arguments are ids, but the folder is private all the same
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **{name: str(folder) for name, folder in _folders.items()},
+        "store_processed": False,
+    }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -182,6 +201,8 @@ KRAKEN_STATE_GUARD_SECONDS = float(os.environ.get("KRAKEN_STATE_GUARD_SECONDS", 
 # While Kraken reports maintenance or cancel_only a sync waits this long, polling SystemStatus.
 KRAKEN_MAINTENANCE_WAIT_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_WAIT_SECONDS", "600"))
 KRAKEN_MAINTENANCE_POLL_SECONDS = float(os.environ.get("KRAKEN_MAINTENANCE_POLL_SECONDS", "30"))
+# Saving a connection asks Kraken whether its keys work (one Balance call; accounts/key_check.py).
+KRAKEN_CHECK_KEYS_ON_SAVE = env_bool("KRAKEN_CHECK_KEYS_ON_SAVE", True)
 KRAKEN_SPOT_URL = os.environ.get("KRAKEN_SPOT_URL", "https://api.kraken.com")
 KRAKEN_FUTURES_URL = os.environ.get("KRAKEN_FUTURES_URL", "https://futures.kraken.com")
 

@@ -49,7 +49,7 @@ def sync_connection(self, run_id: int) -> str:
     if run is None:
         return "nothing to do"
     if run.state == SyncState.SUCCEEDED and settings.ACCOUNTING_REBUILD_AFTER_SYNC:
-        prices_then_rebuild(user=run.connection.user, reason=f"sync #{run.pk} succeeded")
+        prices_then_rebuild(user=run.connection.user, reason=f"sync #{run.shown_number} succeeded")
     return run.state
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from portfolio import import_views, sync_views, views
+from portfolio import import_views, orders_views, sync_views, views
 from portfolio.api import pages as api_pages
 from portfolio.api.views.errors import not_found as api_not_found
 
@@ -25,12 +25,16 @@ urlpatterns = [
         sync_views.sync_status,
         name="connection_sync_status",
     ),
+    path("sync/history/", sync_views.sync_history, name="sync_history"),
+    path("orders/", orders_views.open_orders, name="open_orders"),
+    path("sync/status.json", sync_views.sync_status_json, name="sync_status_json"),
     path(
         "accounts/connections/<int:connection_id>/import/",
         import_views.connection_import,
         name="connection_import",
     ),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("api/v1/", include("portfolio.api.urls")),
     re_path(r"^api/", api_not_found),  # another version or none: our 404, in the API's shape
     path("admin/", admin.site.urls),

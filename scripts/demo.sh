@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make demo: migrate the embedded SQLite database, start the Kraken simulator with a demo
-# account, connect and sync it, and serve the app on http://127.0.0.1:$DEMO_PORT.
+# account, a Celery worker and beat (on the filesystem broker under var/celery unless
+# CELERY_BROKER_URL is set), connect and sync it, and serve the app on http://127.0.0.1:$DEMO_PORT.
+# Ctrl-C stops all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -19,11 +21,23 @@ export KRAKEN_ALLOWED_HOSTS="${KRAKEN_ALLOWED_HOSTS:-127.0.0.1}"
 $PY manage.py migrate --noinput
 $PY manage.py kraken_simulator --port "$SIM_PORT" --seed "$SIM_SEED" --size "$SIM_SIZE" \
   --tier pro --speed "$SIM_SPEED" --write-credentials var/sim.env > var/simulator.log 2>&1 &
-SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true' EXIT INT TERM
+PIDS=($!)
+stop_all() { kill "${PIDS[@]}" 2>/dev/null || true; wait "${PIDS[@]}" 2>/dev/null || true; }
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 for _ in $(seq 60); do [ -s var/sim.env ] && break; sleep 0.5; done
 [ -s var/sim.env ] || { echo "the simulator did not start; see var/simulator.log" >&2; exit 1; }
 echo "Kraken simulator on http://127.0.0.1:${SIM_PORT} (seed ${SIM_SEED}, ${SIM_SIZE} ledger entries)"
+
+# Long work (syncs, rebuilds, price fills, imports) runs here, never inside a web request.
+unset CELERY_TASK_ALWAYS_EAGER
+$PY -m celery -A portfolio worker --loglevel=INFO --concurrency 2 --without-gossip \
+  --without-mingle > var/worker.log 2>&1 &
+PIDS+=($!)
+$PY -m celery -A portfolio beat --loglevel=INFO --schedule var/celerybeat-schedule \
+  > var/beat.log 2>&1 &
+PIDS+=($!)
+echo "Celery worker and beat started (logs: var/worker.log, var/beat.log)"
 
 $PY manage.py demo_setup --sim-env var/sim.env --speed "$SIM_SPEED"
 $PY manage.py kraken_sync --user demo
@@ -33,4 +47,6 @@ echo
 echo "  Kraken Portfolio demo: http://127.0.0.1:${DEMO_PORT}"
 echo "  Log in as:  demo  /  kraken-demo-2026"
 echo
-$PY manage.py runserver "127.0.0.1:${DEMO_PORT}" --noreload
+$PY manage.py runserver "127.0.0.1:${DEMO_PORT}" --noreload &
+PIDS+=($!)
+wait "${PIDS[-1]}"

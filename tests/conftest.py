@@ -14,6 +14,18 @@ os.environ.setdefault("CREDENTIALS_KEY_FILE", str(_KEY_DIR / "credentials.key"))
 os.environ.setdefault("KRAKEN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 settings.KRAKEN_ALLOWED_HOSTS = os.environ["KRAKEN_ALLOWED_HOSTS"].split(",")
 
+# Without a configured broker (CI's SQLite leg) the suite runs triggered tasks in-process: the
+# default is a filesystem broker that needs a worker, which most tests do not start. Tests that
+# prove work leaves the request start a real worker and turn this off (tests/browser/workers.py).
+# Child processes the tests start inherit it through the environment.
+IN_PROCESS_TASKS = not os.environ.get("CELERY_BROKER_URL")
+if IN_PROCESS_TASKS:
+    from portfolio.celery import app as _celery_app
+
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    _celery_app.conf.task_always_eager = True
+
 
 @pytest.fixture
 def eager():
@@ -24,3 +36,8 @@ def eager():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+# Saving a connection asks Kraken whether its keys work; most tests save made-up keys for a
+# Kraken they cannot reach. The tests of that check turn it on (tests/accounts/test_key_checks.py).
+os.environ.setdefault("KRAKEN_CHECK_KEYS_ON_SAVE", "false")
+settings.KRAKEN_CHECK_KEYS_ON_SAVE = False

@@ -33,6 +33,8 @@ SPOT_PRIVATE: dict[str, Endpoint] = {
     "QueryLedgers": Endpoint(2, (QUERY_FUNDS, QUERY_LEDGER)),
     "OpenPositions": Endpoint(1, (QUERY_OPEN,)),
     "ClosedOrders": Endpoint(1, (QUERY_CLOSED,)),
+    "OpenOrders": Endpoint(1, (QUERY_OPEN,)),
+    "QueryOrders": Endpoint(1, (QUERY_CLOSED,)),
     "GetWebSocketsToken": Endpoint(1, (WEBSOCKET,)),
     "AddExport": Endpoint(1, (EXPORT_DATA, QUERY_LEDGER, QUERY_CLOSED)),
     "ExportStatus": Endpoint(1, (EXPORT_DATA,)),
@@ -48,6 +50,7 @@ SPOT_PUBLIC = frozenset(
 FUTURES_PRIVATE: dict[str, tuple[str, int]] = {
     "/derivatives/api/v3/accounts": ("derivatives", 2),
     "/derivatives/api/v3/openpositions": ("derivatives", 2),
+    "/derivatives/api/v3/openorders": ("derivatives", 2),
     "/derivatives/api/v3/fills": ("derivatives", 2),
     "/api/history/v3/account-log": ("history", 1),
     "/api/history/v2/account-log": ("history", 1),

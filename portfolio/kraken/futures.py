@@ -34,10 +34,17 @@ from portfolio.kraken.parsing_futures import (
     futures_account,
     futures_fill,
     futures_log_entry,
+    futures_open_order,
     futures_position,
 )
 from portfolio.kraken.ratelimit import FUTURES_DERIVATIVES_TIER, FUTURES_HISTORY_TIER, RateTier
-from portfolio.kraken.records import FuturesAccount, FuturesFill, FuturesLogEntry, FuturesPosition
+from portfolio.kraken.records import (
+    FuturesAccount,
+    FuturesFill,
+    FuturesLogEntry,
+    FuturesOpenOrder,
+    FuturesPosition,
+)
 from portfolio.kraken.signing import futures_signature
 from portfolio.kraken.state import SharedState
 from portfolio.kraken.transport import Budget, Call, RetryPolicy, check_http_status
@@ -109,6 +116,10 @@ class KrakenFuturesClient:
     def open_positions(self) -> tuple[FuturesPosition, ...]:
         body = self.call("/derivatives/api/v3/openpositions")
         return tuple(futures_position(raw) for raw in body.get("openPositions") or [])
+
+    def open_orders(self) -> tuple[FuturesOpenOrder, ...]:
+        body = self.call("/derivatives/api/v3/openorders")
+        return tuple(futures_open_order(raw) for raw in body.get("openOrders") or [])
 
     def fills(self, last_fill_time: datetime | None = None) -> tuple[FuturesFill, ...]:
         """The 100 newest fills, or the 100 before `last_fill_time` (costs 25 instead of 2)."""

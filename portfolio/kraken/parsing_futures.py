@@ -12,7 +12,13 @@ from typing import Any
 
 from portfolio.kraken.assets import normalize_asset
 from portfolio.kraken.parsing import Raw, dec, dec_or_none, utc_from_iso
-from portfolio.kraken.records import FuturesAccount, FuturesFill, FuturesLogEntry, FuturesPosition
+from portfolio.kraken.records import (
+    FuturesAccount,
+    FuturesFill,
+    FuturesLogEntry,
+    FuturesOpenOrder,
+    FuturesPosition,
+)
 
 
 def futures_asset(raw: str) -> str:
@@ -65,6 +71,22 @@ def futures_position(raw: Raw) -> FuturesPosition:
         unrealized_funding=dec_or_none(raw.get("unrealizedFunding")),
         pnl_currency=raw.get("pnlCurrency", "") or "",
         max_fixed_leverage=dec_or_none(raw.get("maxFixedLeverage")),
+    )
+
+
+def futures_open_order(raw: Raw) -> FuturesOpenOrder:
+    return FuturesOpenOrder(
+        order_id=str(raw["order_id"]),
+        symbol=raw["symbol"],
+        side=raw["side"],
+        order_type=raw.get("orderType", "") or "",
+        limit_price=dec_or_none(raw.get("limitPrice")),
+        stop_price=dec_or_none(raw.get("stopPrice")),
+        unfilled_size=dec(raw.get("unfilledSize", "0")),
+        filled_size=dec(raw.get("filledSize", "0")),
+        received_time=utc_from_iso(raw["receivedTime"]) if raw.get("receivedTime") else None,
+        status=raw.get("status", "") or "",
+        reduce_only=bool(raw.get("reduceOnly", False)),
     )
 
 

@@ -292,6 +292,23 @@ class FuturesPosition:
 
 
 @dataclass(frozen=True, slots=True)
+class FuturesOpenOrder:
+    """One resting order from /derivatives/api/v3/openorders."""
+
+    order_id: str
+    symbol: str
+    side: str
+    order_type: str
+    limit_price: Decimal | None
+    stop_price: Decimal | None
+    unfilled_size: Decimal
+    filled_size: Decimal
+    received_time: datetime | None
+    status: str
+    reduce_only: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FuturesLogEntry:
     id: int
     date: datetime

@@ -133,6 +133,25 @@ class KrakenSpotClient:
         result = self.call("OpenPositions", {"docalcs": docalcs}) or {}
         return tuple(parsing.open_position(posid, raw) for posid, raw in result.items())
 
+    # -- open orders (the same order shape as ClosedOrders, status "open") ---------------------
+
+    def open_orders(self) -> tuple[ClosedOrder, ...]:
+        result = self.call("OpenOrders") or {}
+        return tuple(
+            parsing.closed_order(txid, raw) for txid, raw in result.get("open", {}).items()
+        )
+
+    def query_orders(
+        self, txids: Sequence[str], *, trades: bool = False
+    ) -> tuple[ClosedOrder, ...]:
+        """Orders open or closed by txid, 50 a call."""
+        out: list[ClosedOrder] = []
+        for start in range(0, len(txids), 50):
+            batch = ",".join(txids[start : start + 50])
+            result = self.call("QueryOrders", {"txid": batch, "trades": trades}) or {}
+            out.extend(parsing.closed_order(txid, raw) for txid, raw in result.items())
+        return tuple(out)
+
     def websockets_token(self) -> tuple[str, int]:
         result = self.call("GetWebSocketsToken")
         return result["token"], int(result["expires"])

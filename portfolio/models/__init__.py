@@ -7,6 +7,7 @@ from portfolio.models.futures import (
     FuturesPosition,
 )
 from portfolio.models.imports import ImportRecord, ImportState
+from portfolio.models.orders import OpenOrder, OrderMarket
 from portfolio.models.snapshots import (
     Asset,
     AssetPair,
@@ -38,6 +39,8 @@ __all__ = [
     "BalanceLine",
     "BalanceSnapshot",
     "ClosedOrder",
+    "OpenOrder",
+    "OrderMarket",
     "DataSet",
     "DerivedTrade",
     "DerivedTradeKind",

@@ -14,6 +14,7 @@ class DataSet(models.TextChoices):
     TRADES = "trades", "Trades"
     CLOSED_ORDERS = "closed_orders", "Closed orders"
     BALANCES = "balances", "Balances"
+    OPEN_ORDERS = "open_orders", "Open orders"
     TRADE_BALANCE = "trade_balance", "Trade balance and open positions"
     FUTURES_ACCOUNTS = "futures_accounts", "Futures accounts and positions"
     FUTURES_FILLS = "futures_fills", "Futures fills"
@@ -57,6 +58,9 @@ class SyncRun(models.Model):
     notes = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Numbered per user (#1, #2... for each person), given by portfolio.sync.runs; the global id
+    # is never shown, since it would tell one user how many syncs others ran.
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -66,12 +70,20 @@ class SyncRun(models.Model):
                 fields=["connection"],
                 condition=Q(state__in=["queued", "running"]),
                 name="one_active_sync_per_connection",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["connection", "number"], name="unique_sync_number_per_connection"
+            ),
         ]
         indexes = [models.Index(fields=["connection", "created_at"], name="syncrun_conn_created")]
 
     def __str__(self) -> str:
-        return f"Sync #{self.pk} of {self.connection_id}: {self.state}"
+        return f"Sync #{self.shown_number} of {self.connection_id}: {self.state}"
+
+    @property
+    def shown_number(self) -> int | None:
+        """The user's own number for this run (a row made outside the service shows its id)."""
+        return self.number if self.number is not None else self.pk
 
     @property
     def is_active(self) -> bool:

@@ -17,7 +17,14 @@ from urllib.parse import parse_qs
 
 from . import errors
 from .errors import KrakenError
-from .futures_api import FuturesContext, account_log, accounts, fills, open_positions
+from .futures_api import (
+    FuturesContext,
+    account_log,
+    accounts,
+    fills,
+    open_orders,
+    open_positions,
+)
 from .limits import spot_cost
 from .signing import verify_futures_signature, verify_spot_signature
 from .spot_private import PRIVATE, Context
@@ -27,7 +34,12 @@ if TYPE_CHECKING:
     from .account import SimAccount
     from .server import SimulatorServer
 
-DERIVATIVES = {"accounts": accounts, "openpositions": open_positions, "fills": fills}
+DERIVATIVES = {
+    "accounts": accounts,
+    "openpositions": open_positions,
+    "openorders": open_orders,
+    "fills": fills,
+}
 
 
 @dataclass(slots=True)

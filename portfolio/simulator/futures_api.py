@@ -20,6 +20,7 @@ from .assets import PAIRS
 from .errors import FUTURES_INVALID_ARGUMENT, KrakenError
 from .limits import account_log_cost
 from .market import Market, today_index
+from .open_orders import futures_open_order_json
 from .records import FuturesFill, FuturesLogEntry
 
 FILLS_PER_PAGE = 100
@@ -105,6 +106,11 @@ def open_positions(ctx: FuturesContext, params: dict[str, list[str]]) -> tuple[i
         for p in ctx.account.truth.futures_positions
     ]
     return 2, {"openPositions": rows}
+
+
+def open_orders(ctx: FuturesContext, params: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+    orders = ctx.account.truth.futures_open_orders
+    return 2, {"openOrders": [futures_open_order_json(o, iso) for o in orders]}
 
 
 def _fill_json(f: FuturesFill) -> dict[str, Any]:

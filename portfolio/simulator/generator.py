@@ -43,6 +43,7 @@ class Generator:
     """Builds and later extends one account's ``Truth``."""
 
     def __init__(self, *, seed: int, market: Market, truth: Truth) -> None:
+        self.seed = seed
         self.rng = random.Random(f"account:{seed}")
         self.ids = IdFactory(self.rng)
         self.market = market

@@ -85,6 +85,32 @@ class ClosedOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """A resting spot limit order (nothing executed): BalanceEx's hold_trade is what these hold."""
+
+    txid: str
+    pair: str  # pair id
+    type: str  # buy | sell
+    limit_price: Decimal
+    vol: Decimal
+    opentm: int  # ticks
+    hold_asset: str
+    hold: Decimal  # a buy holds vol x limit price of the quote, a sell holds vol of the base
+    userref: int = 0
+    oflags: str = "fciq"
+
+
+@dataclass(frozen=True, slots=True)
+class FuturesOpenOrder:
+    order_id: str
+    symbol: str
+    side: str
+    limit_price: Decimal
+    size: Decimal
+    ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class MarginPosition:
     txid: str
     ordertxid: str
@@ -154,6 +180,8 @@ class Truth:
     closed_orders: list[ClosedOrder] = field(default_factory=list)
     balances: dict[str, Decimal] = field(default_factory=dict)
     holds: dict[str, Decimal] = field(default_factory=dict)
+    open_orders: list[OpenOrder] = field(default_factory=list)
+    futures_open_orders: list[FuturesOpenOrder] = field(default_factory=list)
     margin_positions: list[MarginPosition] = field(default_factory=list)
     futures_fills: list[FuturesFill] = field(default_factory=list)
     futures_log: list[FuturesLogEntry] = field(default_factory=list)

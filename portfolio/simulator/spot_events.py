@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .assets import EARN, FIAT, STAKING, STAKING_REWARD_ASSET, WITHDRAWAL_FEES, amount, quantize
 from .margin_events import finalize_margin, margin_open
 from .market import DAY, TICKS
+from .open_orders import open_orders_finalize
 from .trade_events import instant_buy, spot_trade
 
 if TYPE_CHECKING:
@@ -338,5 +339,5 @@ def finalize(g: Generator) -> None:
     g.futures.finalize(g)
     usd = g.spendable("ZUSD")
     if usd > 0:
-        g.truth.holds["ZUSD"] = quantize(usd * _u(g, 0.02, 0.1), 4)
+        open_orders_finalize(g, usd_to_hold=quantize(usd * _u(g, 0.02, 0.1), 4))
     g.advance(g.now + DAY * TICKS // 24)

@@ -18,6 +18,7 @@ from .account import SimAccount
 from .assets import PAIRS, PARENT, fmt, fmt_asset, resolve_asset
 from .errors import INVALID_ARGUMENTS, PERMISSION_DENIED, UNKNOWN_ASSET, KrakenError
 from .market import Market, today_index
+from .open_orders import open_order_json
 from .paging import bound_key, parse_bool, parse_offset
 from .spot_views import ledger_json, order_json, position_json, position_value, trade_json
 
@@ -198,6 +199,35 @@ def open_positions(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def open_orders(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
+    orders = ctx.account.truth.open_orders
+    if params.get("userref") not in (None, ""):
+        orders = [o for o in orders if str(o.userref) == params["userref"]]
+    return {"open": {o.txid: open_order_json(o) for o in orders}}
+
+
+MAX_ORDER_IDS = 50
+
+
+def query_orders(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
+    """Open or closed orders by txid (at most 50); an unknown id is an invalid argument."""
+    wanted = [i.strip() for i in (params.get("txid") or "").split(",") if i.strip()]
+    if not wanted or len(wanted) > MAX_ORDER_IDS:
+        raise KrakenError(INVALID_ARGUMENTS)
+    truth = ctx.account.truth
+    resting = {o.txid: o for o in truth.open_orders}
+    closed = {o.txid: o for o in truth.closed_orders if o.txid in wanted}
+    if any(i not in resting and i not in closed for i in wanted):
+        raise KrakenError(INVALID_ARGUMENTS)
+    with_trades = parse_bool(params.get("trades", "false"))
+    return {
+        i: open_order_json(resting[i])
+        if i in resting
+        else order_json(closed[i], with_trades=with_trades)
+        for i in wanted
+    }
+
+
 def websockets_token(ctx: Context, params: dict[str, str]) -> dict[str, Any]:
     digest = hashlib.sha256(
         f"{ctx.account.spot_key}:{ctx.account.nonces.highest}".encode()
@@ -236,6 +266,8 @@ PRIVATE: dict[str, tuple[str, Handler]] = {
     "QueryTrades": ("query_closed_orders_and_trades", query_trades),
     "ClosedOrders": ("query_closed_orders_and_trades", closed_orders),
     "OpenPositions": ("query_open_orders_and_trades", open_positions),
+    "OpenOrders": ("query_open_orders_and_trades", open_orders),
+    "QueryOrders": ("query_closed_orders_and_trades", query_orders),
     "Ledgers": ("query_ledger_entries", ledgers),
     "QueryLedgers": ("query_ledger_entries", query_ledgers),
     "GetWebSocketsToken": ("access_websockets_api", websockets_token),

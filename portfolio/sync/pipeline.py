@@ -23,6 +23,7 @@ from portfolio.sync.context import SyncContext, WindowHook
 from portfolio.sync.errors import ConnectionGone, error_label, failure_message
 from portfolio.sync.history import CLOSED_ORDERS, LEDGERS, TRADES, history_probe, history_sync
 from portfolio.sync.kraken_status import kraken_online_wait
+from portfolio.sync.orders import open_orders_sync
 from portfolio.sync.reconcile import reconciliation_run
 from portfolio.sync.runs import CSV_ONLY_NOTE, sync_run_claim, sync_run_finish
 from portfolio.sync.state_guard import state_backend_claim
@@ -49,6 +50,7 @@ def connection_sync(*, ctx: SyncContext) -> None:
     for spec, probe in zip(histories, probes, strict=True):
         history_sync(ctx=ctx, spec=spec, probe=probe)
     snapshots.balances_sync(ctx=ctx)
+    open_orders_sync(ctx=ctx)  # right after BalanceEx: the holds it explains
     snapshots.trade_balance_sync(ctx=ctx)
     if ctx.clients.futures is not None:
         futures.futures_accounts_sync(ctx=ctx)

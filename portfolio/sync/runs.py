@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import KrakenConnection
+from accounts.models import KrakenConnection, Profile
+from accounts.services import profile_for
 from jobs.models import Job, JobKind, JobState
 from jobs.services import (
     job_beat,
@@ -45,6 +47,25 @@ def runs_follow_jobs(job_ids: list[int], state: str, error: str) -> None:
     )
 
 
+def sync_number_next(*, user) -> int:
+    """The user's next sync-run number; call inside the transaction that creates the run.
+
+    The profile row's lock serialises two runs started at once for one user (two connections,
+    two processes), so each gets its own number.
+    """
+    profile_for(user=user)
+    Profile.objects.select_for_update().filter(user=user).update(
+        last_sync_number=F("last_sync_number") + 1
+    )
+    counter = Profile.objects.filter(user=user).values_list("last_sync_number", flat=True).get()
+    # runs numbered before the counter existed for this profile (a profile made later)
+    highest = SyncRun.objects.filter(connection__user=user).aggregate(n=Max("number"))["n"] or 0
+    if counter <= highest:
+        counter = highest + 1
+        Profile.objects.filter(user=user).update(last_sync_number=counter)
+    return counter
+
+
 def sync_expire_stale(*, connection: KrakenConnection) -> None:
     """Fail the connection's run if its worker stopped beating, so a new one can take over."""
     jobs_expire_stale(kind=JobKind.SYNC, target=sync_target(connection))
@@ -74,6 +95,7 @@ def sync_request(
         if created:
             run = SyncRun.objects.create(
                 connection=connection,
+                number=sync_number_next(user=connection.user),
                 job=job,
                 trigger=trigger,
                 full=full,

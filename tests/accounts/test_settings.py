@@ -23,6 +23,8 @@ VARIABLES = (
     "ALLOWED_HOSTS",
     "CREDENTIALS_KEY",
     "VAR_DIR",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_BROKER_DIR",
 )
 
 
@@ -35,13 +37,17 @@ def load(tmp_path, **env):
     )
 
 
-def test_defaults_use_sqlite_and_eager_celery(tmp_path):
+def test_defaults_use_sqlite_and_a_filesystem_broker_not_eager_celery(tmp_path):
     result = load(tmp_path)
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout)
     assert loaded["engine"] == "portfolio.dbbackends.sqlite3"
     assert loaded["name"] == str(tmp_path / "db.sqlite3")
-    assert loaded["eager"] is True
+    # long work never runs inside a request, even on the embedded default: a real broker
+    assert loaded["eager"] is False
+    assert loaded["broker"] == "filesystem://"
+    for folder in ("celery", "celery/queue", "celery/control", "celery/processed"):
+        assert (tmp_path / folder).stat().st_mode & 0o777 == 0o700, folder
     assert loaded["redis"] == ""
     assert loaded["debug"] is True
     assert loaded["hosts"] == ["127.0.0.1", "localhost", "[::1]"]
@@ -66,6 +72,12 @@ def test_environment_selects_postgres_and_redis(tmp_path):
     assert loaded["redis"] == "redis://cache.internal:6379/0"
     assert loaded["debug"] is False
     assert loaded["hosts"] == ["portfolio.example.com", "www.example.com"]
+
+
+def test_eager_is_an_explicit_choice(tmp_path):
+    result = load(tmp_path, CELERY_TASK_ALWAYS_EAGER="true")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["eager"] is True
 
 
 def test_production_without_secret_key_refuses_to_start(tmp_path):

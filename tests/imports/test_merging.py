@@ -40,7 +40,7 @@ def test_imports_around_a_sync_give_the_database_a_sync_alone_gives(simulator, t
     account = simulator.add_account(seed=1403, size=250)
     alone = connect(simulator, account, label="API only")
     assert sync(alone).state == SyncState.SUCCEEDED
-    mixed = connect(simulator, account, user=alone.user, label="Imported then synced")
+    mixed = connect(simulator, account, label="Imported then synced")  # one key per user
     before = import_files(connection=mixed, files=all_files(account, tmp_path / "a"))
     assert before.added > 0
 

@@ -32,9 +32,8 @@ def test_a_crash_after_each_window_then_resume_equals_an_uninterrupted_sync(simu
     windows = run.counters["windows"]
     assert windows >= 12
 
-    user = UserFactory()
-    for n in range(1, windows + 1):
-        connection = connect(simulator, account, label=f"Crash {n}", user=user)
+    for n in range(1, windows + 1):  # one key per user: each crash copy has its own user
+        connection = connect(simulator, account, label=f"Crash {n}", user=UserFactory())
         with pytest.raises(SimulatedCrash):
             run_sync(connection, after_window=crash_after(n))
         crashed = SyncRun.objects.get(connection=connection)
@@ -56,7 +55,7 @@ def test_a_crash_with_windows_fetched_ahead_still_resumes_exactly(simulator, set
     account = simulator.add_account(seed=402, size=400)
     reference = connect(simulator, account, label="Reference")
     assert run_sync(reference).state == SyncState.SUCCEEDED
-    connection = connect(simulator, account, label="Crash", user=reference.user)
+    connection = connect(simulator, account, label="Crash")  # one key per user: another user
 
     with pytest.raises(SimulatedCrash):
         run_sync(connection, after_window=crash_after(n))

@@ -45,7 +45,7 @@ def test_a_command_waiting_on_a_sync_whose_process_is_killed_takes_over_and_fini
         )
         second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
         dead = SyncRun.objects.get(connection=connection)
-        joined = f"Sync #{dead.pk} is already running; waiting for it."
+        joined = f"Sync #{dead.shown_number} is already running; waiting for it."
         seen = wait_for(lambda: _line_with(second, joined), timeout=60, what="the second to join")
         first.send_signal(signal.SIGKILL)  # the process that runs the sync dies
         first.wait()
@@ -59,10 +59,10 @@ def test_a_command_waiting_on_a_sync_whose_process_is_killed_takes_over_and_fini
     note = f"Stopped: no sign of life for {STALE} seconds (the worker probably died)."
     assert (dead.state, dead.error) == (SyncState.FAILED, note)
     assert Job.objects.get(pk=dead.job_id).state == JobState.FAILED
-    assert f"Sync #{dead.pk} stopped: {note} Starting a new one." in out
+    assert f"Sync #{dead.shown_number} stopped: {note} Starting a new one." in out
     fresh = SyncRun.objects.filter(connection=connection).exclude(pk=dead.pk).get()
     assert fresh.state == SyncState.SUCCEEDED
-    assert f"sync #{fresh.pk} succeeded" in out
+    assert f"sync #{fresh.shown_number} succeeded" in out
     assert stored_ledger(connection) == truth_ledger(account)
 
 

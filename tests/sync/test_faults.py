@@ -22,7 +22,7 @@ def test_ten_percent_faults_give_the_same_database(simulator, settings):
     clean = connect(simulator, account, label="Clean")
     assert run_sync(clean).state == SyncState.SUCCEEDED
     settings.KRAKEN_RETRY_BASE_DELAY = 0.001
-    faulty = connect(simulator, account, label="Faulty", user=clean.user)
+    faulty = connect(simulator, account, label="Faulty")  # one key per user: another user
     simulator.reset_counters()
     simulator.set_faults(rate=0.10, kinds=FAULTS, slow_seconds=0.05)
 

@@ -20,10 +20,12 @@ ONE_CALL_EACH_SPOT = {
     "private/BalanceEx": 1,
     "private/TradeBalance": 1,
     "private/OpenPositions": 1,
+    "private/OpenOrders": 1,
 }
 ONE_CALL_EACH_FUTURES = {
     "futures/accounts": 1,
     "futures/openpositions": 1,
+    "futures/openorders": 1,
     "futures/fills": 1,
     "history/v3/account-log": 1,
 }
@@ -43,7 +45,7 @@ def test_a_sync_with_nothing_new_makes_one_call_per_data_set(simulator):
     assert futures_calls(simulator, account) == ONE_CALL_EACH_FUTURES
     public = simulator.counters["calls"]["public:127.0.0.1"]
     assert public == {"public/SystemStatus": 1, "public/Assets": 1, "public/AssetPairs": 1}
-    assert run.counters["api_calls"] == 14  # SystemStatus first
+    assert run.counters["api_calls"] == 16  # SystemStatus first
     assert connection.ledger_entries.count() == rows_before
 
 

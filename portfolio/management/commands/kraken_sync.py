@@ -76,19 +76,21 @@ class Command(BaseCommand):
             if run.state == SyncState.SUCCEEDED:
                 self.stdout.write(self.style.SUCCESS(self.summary(connection, run)))
             else:
-                failures.append(f"Sync #{run.pk} of {connection.label!r} failed: {run.error}")
+                failures.append(
+                    f"Sync #{run.shown_number} of {connection.label!r} failed: {run.error}"
+                )
         if failures:
             raise CommandError("\n".join(failures))
 
     def sync_one(self, connection: KrakenConnection, *, full: bool) -> SyncRun:
         run, created = sync_request(connection=connection, trigger=SyncTrigger.COMMAND, full=full)
         bars = ProgressBars(self.stderr._out)
-        self.stdout.write(f"Syncing {connection.label!r} (run #{run.pk})")
+        self.stdout.write(f"Syncing {connection.label!r} (run #{run.shown_number})")
         try:
             if created:
                 self.run_here(run, bars)
             else:
-                self.stdout.write(f"Sync #{run.pk} is already running; waiting for it.")
+                self.stdout.write(f"Sync #{run.shown_number} is already running; waiting for it.")
                 if self.wait(run, bars):  # its worker died: a fresh run takes over
                     return self.sync_one(connection, full=full)
         finally:
@@ -118,11 +120,12 @@ class Command(BaseCommand):
 
         job = job_wait(job=Job.objects.get(pk=run.job_id), on_poll=show)
         if was_abandoned(job):
-            self.stdout.write(f"Sync #{run.pk} stopped: {job.error} Starting a new one.")
+            self.stdout.write(f"Sync #{run.shown_number} stopped: {job.error} Starting a new one.")
             return True
         return False
 
     def summary(self, connection: KrakenConnection, run: SyncRun) -> str:
         fetched = sum(int(e.get("fetched") or 0) for e in run.progress.values())
         calls = run.counters.get("api_calls", 0)
-        return f"{connection.label!r}: sync #{run.pk} succeeded ({fetched} rows, {calls} API calls)"
+        number = run.shown_number
+        return f"{connection.label!r}: sync #{number} succeeded ({fetched} rows, {calls} API calls)"
