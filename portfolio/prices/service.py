@@ -133,10 +133,15 @@ class _PairStore:
     def containing(self, at: datetime) -> tuple[Candle, str] | None:
         """Step 3: the finest interval with the candle containing ``at`` or the one before it."""
         keys = []
+        seconds = int((at - EPOCH).total_seconds())
         for i in INTERVALS:
-            start = candle_start(at, i)
-            if self._covers(i, start, timedelta(minutes=i)):
-                keys.append((i, start, start - timedelta(minutes=i)))
+            span = self.spans.get(i)
+            if span is None:  # most pairs store a few intervals: skip the others at no cost
+                continue
+            length = timedelta(minutes=i)
+            start = EPOCH + timedelta(seconds=seconds - seconds % (i * 60))
+            if span[0] <= start <= span[1] + length:
+                keys.append((i, start, start - length))
         fine = {t for i, start, before in keys if i not in PRELOADED for t in (start, before)}
         found: dict[tuple[int, datetime], Candle] = {}
         if fine:
@@ -234,11 +239,15 @@ class StoredPrices:
         self._user = user
         self._as_of = as_of
         self._stores: dict[str, _PairStore] = {}
+        self._routes: dict[tuple[str, str], list[Route]] = {}
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
         self._manuals: dict[tuple[str, str], list[tuple[datetime, Decimal]]] | None = None
 
     def routes(self, asset: str, quote: str) -> list[Route]:
-        return find_routes(self._pairs, asset, quote)
+        key = (asset, quote)
+        if key not in self._routes:  # the pair table is fixed for this source: routes are too
+            self._routes[key] = find_routes(self._pairs, asset, quote)
+        return self._routes[key]
 
     def price(self, asset: str, quote: str, at: datetime) -> Price:
         at = at.astimezone(UTC)
