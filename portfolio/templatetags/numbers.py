@@ -55,7 +55,7 @@ def signed(value) -> str:
 def ccy(value, currency: str = "") -> str:
     """Money with its currency: '1,234.50 GBP'; a missing value shows as a dash."""
     text = money(value, currency)
-    return text if text == "—" or not currency else f"{text}\u00a0{currency}"
+    return text if text == "—" or not currency else f"{text} {currency}"
 
 
 @register.filter
