@@ -57,7 +57,7 @@ def test_holdings_totals_add_up_and_realized_equals_the_card(client):
     assert f'data-total="realized">{realized:,.2f} GBP<' in page
     assert f'data-total="cost">{overview.cost_basis:,.2f} GBP<' in page
     assert f'data-total="value">{overview.market_value:,.2f} GBP<' in page
-    assert ">SOL</strong></a> <span class=\"small muted\">sold</span>" in page  # sold out, realized
+    assert '>SOL</strong></a> <span class="small muted">sold</span>' in page  # sold out, realized
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert f'data-figure="realized">{realized:,.2f} GBP<' in dashboard
     assert f'data-total="realized">{realized:,.2f} GBP<' in dashboard
@@ -78,12 +78,15 @@ def test_another_users_asset_and_entries_are_not_shown(client):
     owner, data = user_with_pages(entries=30, disposals=10)
     other, _ = user_with_pages(entries=0, disposals=0, income=0)
     client.force_login(other)
-    page = client.get(reverse("transactions") + "?q=L0000001-%d" % data.connection.pk)
+    page = client.get(reverse("transactions") + f"?q=L0000001-{data.connection.pk}")
     assert page.status_code == 200 and 'data-id="L0000001-' not in page.content.decode()
     client.force_login(owner)
-    assert 'data-id="L0000001-%d"' % data.connection.pk in client.get(
-        reverse("transactions") + "?q=L0000001-%d" % data.connection.pk
-    ).content.decode()
+    assert (
+        f'data-id="L0000001-{data.connection.pk}"'
+        in client.get(
+            reverse("transactions") + f"?q=L0000001-{data.connection.pk}"
+        ).content.decode()
+    )
     assert client.get(reverse("asset_detail", args=["NOPE"])).status_code == 404
 
 
@@ -101,7 +104,9 @@ def test_tax_year_filters_sorts_and_labels_uk_rules(client):
     assert page[first_row:].startswith(f'<tr data-event="{best.event_id}"')
     assert '<span class="tag">Section 104</span>' in page and "Same day</span>" not in page
     pool = best.basis / best.quantity
-    assert f"{pool.quantize(Decimal('0.01'), ROUND_HALF_UP):,} GBP" in page  # the pool's cost per unit
+    assert (
+        f"{pool.quantize(Decimal('0.01'), ROUND_HALF_UP):,} GBP" in page
+    )  # the pool's cost per unit
     same_day = client.get(url + "?rule=same-day").content.decode()
     assert '<span class="tag">Same day</span>' in same_day and "Section 104</span>" not in same_day
     assert "Page 1 of 2" in client.get(url).content.decode()  # 100 a year, 50 a page
@@ -131,6 +136,6 @@ def test_reconciliation_names_the_first_mismatching_entry(client):
     user, data = user_with_pages(entries=5, disposals=1)
     client.force_login(user)
     page = client.get(reverse("reconciliation")).content.decode()
-    entry = "L0000001-%d" % data.connection.pk
+    entry = f"L0000001-{data.connection.pk}"
     assert f'?q={entry}"><code>{entry}</code>' in page
     assert "is the first whose balance does not equal" in page

@@ -59,7 +59,9 @@ def test_keyset_pages_filters_and_search_at_100k_entries(client):
     found, links, _ = _get(client, f"?asset=ETH&type=staking&start={day}&end={day}")
     rows = LedgerEntry.objects.filter(connection=conn, asset="ETH", type="staking")
     london = ZoneInfo("Europe/London")  # the profile's zone: the page's days are its days
-    expected = [e.ledger_id for e in rows.order_by("-time") if e.time.astimezone(london).date() == day]
+    expected = [
+        e.ledger_id for e in rows.order_by("-time") if e.time.astimezone(london).date() == day
+    ]
     assert found == expected and 0 < len(found) < 50 and "next" not in links
 
     hit, _, _ = _get(client, f"?q=R{12345:07d}")  # a ref id names its two legs
