@@ -42,6 +42,7 @@ def prepare_database(url: str) -> None:
     os.environ["VAR_DIR"] = str(ROOT / "bench" / "out" / "pages-var")
     os.environ["STATIC_ROOT"] = str(ROOT / "bench" / "out" / "pages-static")
     os.environ["DEBUG"] = "false"  # as in production: the server below runs without DEBUG
+    os.environ["SECURE_COOKIES"] = "false"  # plain http on loopback
     os.environ.setdefault("SECRET_KEY", "bench-secret-key-" + "x" * 40)
 
 

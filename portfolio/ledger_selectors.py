@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -134,16 +134,22 @@ def _filtered(filters: TxFilters, connection_ids: list[int]) -> QuerySet:
             qs = qs.filter(Q(ledger_id__in=found) | Q(refid__in=found))
     if filters.type:
         qs = qs.filter(type=filters.type)
-    return qs.filter(_bounds(filters.start, filters.end)).select_related("connection")
+    return qs.filter(_bounds(filters.start, filters.end)).annotate(
+        connection_label=F("connection__label")
+    )
 
 
 def transactions_page(
     *, user, filters: TxFilters, after: str = "", before: str = "", last: bool = False,
-    size: int = PAGE_SIZE,
+    size: int = PAGE_SIZE, connections: list[KrakenConnection] | None = None,
 ) -> KeysetPage:  # fmt: skip
     """One page of the user's entries (or trades), newest first: ``after`` a cursor for older
     rows, ``before`` one for newer rows, ``last`` for the oldest page."""
-    connection_ids = list(KrakenConnection.objects.filter(user=user).values_list("pk", flat=True))
+    connection_ids = (
+        [c.pk for c in connections]
+        if connections is not None
+        else list(KrakenConnection.objects.filter(user=user).values_list("pk", flat=True))
+    )
     qs = _filtered(filters, connection_ids)
     params = filters.as_params()
     older_than, newer_than = decode_cursor(after) if after else None, None
@@ -173,12 +179,9 @@ def _page(rows: list, params: dict[str, str], *, newer: bool, older: bool) -> Ke
     )
 
 
-def filter_choices(*, user) -> dict:
+def filter_choices(*, connections: list[KrakenConnection], decimals: dict[str, int]) -> dict:
     """The connections, assets and types the filter form offers (small tables only)."""
-    connections = list(KrakenConnection.objects.filter(user=user).order_by("label"))
-    assets = sorted(
-        set(Asset.objects.filter(connection__in=connections).values_list("asset", flat=True))
-    )
+    assets = sorted(decimals)
     return {"connections": connections, "assets": assets, "ledger_types": LEDGER_TYPES,
             "trade_types": TRADE_TYPES}  # fmt: skip
 
@@ -195,6 +198,6 @@ def asset_decimals_for(*, user) -> dict[str, int]:
 def ledger_entries_for_asset(*, user, asset: str, size: int = 20) -> list[LedgerEntry]:
     return list(
         LedgerEntry.objects.filter(connection__user=user, asset=asset)
-        .select_related("connection")
+        .annotate(connection_label=F("connection__label"))
         .order_by("-time", "-pk")[:size]
     )

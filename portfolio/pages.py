@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.models import KrakenConnection
 from accounts.services import profile_for
 from portfolio import ledger_selectors as ledger
 from portfolio.selectors import futures_positions_for
@@ -105,15 +106,18 @@ def transaction_filters(params) -> ledger.TxFilters:
 @login_required
 def transactions(request: HttpRequest) -> HttpResponse:
     filters = transaction_filters(request.GET)
+    connections = list(KrakenConnection.objects.filter(user=request.user).order_by("label"))
     page = ledger.transactions_page(
         user=request.user,
         filters=filters,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
         last=request.GET.get("last") == "1",
+        connections=connections,
     )
-    context = _context(
-        request, filters=filters, page=page, **ledger.filter_choices(user=request.user)
+    context = _context(request, filters=filters, page=page)
+    context.update(
+        ledger.filter_choices(connections=connections, decimals=context["asset_decimals"])
     )
     return render(request, "portfolio/transactions.html", context)
 
