@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from accounts.models import KrakenConnection
 from accounts.services import profile_for
 from portfolio import ledger_selectors as ledger
+from portfolio.fragments import decimals_key, run_fragment
 from portfolio.selectors import futures_positions_for
 from portfolio.status_selectors import reconciliations_for
 from reports import activity_selectors as activity
@@ -35,12 +37,10 @@ def current_run(request: HttpRequest):
     return current.run
 
 
-def _context(request: HttpRequest, **extra) -> dict:
-    return {
-        "profile": profile_for(user=request.user),
-        "asset_decimals": ledger.asset_decimals_for(user=request.user),
-        **extra,
-    }
+def _context(request: HttpRequest, decimals: dict[str, int] | None = None, **extra) -> dict:
+    if decimals is None:
+        decimals = ledger.asset_decimals_for(user=request.user)
+    return {"profile": profile_for(user=request.user), "asset_decimals": decimals, **extra}
 
 
 def _int(text: str | None, default: int | None = None) -> int | None:
@@ -62,16 +62,26 @@ def holdings(request: HttpRequest) -> HttpResponse:
     run = current_run(request)
     if run is None:
         return redirect("dashboard")
-    overview = selectors.overview_for(run=run)
     sort = request.GET.get("sort", "value")
-    table = dash.holdings_table(
-        overview=overview, sort=sort, descending=request.GET.get("dir", "desc") == "desc"
+    descending = request.GET.get("dir", "desc") == "desc"
+    decimals = ledger.asset_decimals_for(user=request.user)
+
+    def table() -> dict:
+        overview = selectors.overview_for(run=run)
+        rows = dash.holdings_table(overview=overview, sort=sort, descending=descending)
+        return {"table": rows, "rows": rows.rows, "totals": rows.totals, "sortable": True,
+                "columns": dash.HOLDING_COLUMNS, "cur": run.base_currency,
+                "asset_decimals": decimals}  # fmt: skip
+
+    html = run_fragment(
+        run=run,
+        template="portfolio/_holdings_table.html",
+        build=table,
+        key=f"{sort}|{descending}|{decimals_key(decimals)}",
     )
-    return render(
-        request,
-        "portfolio/holdings.html",
-        _context(request, run=run, overview=overview, table=table),
-    )
+    html = mark_safe(html)  # our own template's output
+    context = _context(request, decimals, run=run, table_html=html)
+    return render(request, "portfolio/holdings.html", context)
 
 
 @login_required

@@ -3,8 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
 from accounts.services import profile_for
+from portfolio.fragments import decimals_key, run_fragment
 from portfolio.ledger_selectors import asset_decimals_for
 from portfolio.selectors import futures_positions_for
 from portfolio.status_selectors import connection_states
@@ -14,7 +16,7 @@ from reports import selectors as report_selectors
 from reports.services import settings_for
 
 
-def _figures(run) -> dict:
+def _figures(run, decimals: dict[str, int]) -> dict:
     """The overview's figures and chart series for a run (a fixed number of queries)."""
     overview = report_selectors.overview_for(run=run)
     months = dash.income_by_month(run=run)
@@ -22,6 +24,7 @@ def _figures(run) -> dict:
     slices = dash.allocation(overview=overview)
     table = dash.holdings_table(overview=overview)
     return {
+        "asset_decimals": decimals,
         **dash.pnl_percentages(overview=overview),
         "table": table,
         "columns": dash.HOLDING_COLUMNS,
@@ -44,16 +47,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user=request.user, settings=settings_for(user=request.user)
     )
     run = current.run  # never the figures of other settings under this profile's labels
+    decimals = asset_decimals_for(user=request.user)
     context = {
         "profile": profile_for(user=request.user),
         "connections": connection_states(user=request.user),
         "current": current,
         "futures_positions": futures_positions_for(user=request.user),
-        "asset_decimals": asset_decimals_for(user=request.user),
-        "overview": None,
+        "asset_decimals": decimals,
+        "overview_html": None,
     }
     if run is not None:
-        context.update(_figures(run))
+        context["overview_html"] = mark_safe(  # our own template's output
+            run_fragment(
+                run=run,
+                template="portfolio/_overview.html",
+                build=lambda: _figures(run, decimals),
+                key=decimals_key(decimals),
+            )
+        )
     return render(request, "portfolio/dashboard.html", context)
 
 

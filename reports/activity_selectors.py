@@ -119,8 +119,8 @@ def income_totals(*, run: AccountingRun, year: int | None, asset: str) -> list[d
 def income_choices(*, run: AccountingRun) -> dict:
     qs = IncomeRow.objects.filter(run=run)
     return {
-        "years": sorted(set(qs.values_list("tax_year", flat=True).distinct()), reverse=True),
-        "assets": sorted(set(qs.values_list("asset", flat=True).distinct())),
+        "years": list(qs.values_list("tax_year", flat=True).order_by("-tax_year").distinct()),
+        "assets": list(qs.values_list("asset", flat=True).order_by("asset").distinct()),
     }
 
 

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.accounting.policies import UnknownBasis
+from portfolio.fragments import decimals_key, run_fragment
 from portfolio.ledger_selectors import asset_decimals_for
 from portfolio.prices.manual import manual_price_set, manual_prices_for
 from reports import activity_selectors, bases, selectors, year_selectors
@@ -51,28 +53,41 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
         return redirect("dashboard")
     today = timezone.localdate()
     filters = _disposal_filters(request.GET)
-    page, disposals = year_selectors.disposals_page(
-        run=run, year=year, filters=filters, page=_page_number(request.GET.get("page"))
-    )
+    page_number = _page_number(request.GET.get("page"))
+    year_result = year_selectors.year_or_current(run=run, year=year, today=today)
+    decimals = asset_decimals_for(user=request.user)
+
+    def tables() -> dict:
+        page, disposals = year_selectors.disposals_page(
+            run=run, year=year, filters=filters, page=page_number
+        )
+        params = {k: v for k, v in filters.as_params().items() if k not in ("sort", "dir")}
+        return {
+            "run": run, "year": year_result, "page": page, "disposals": disposals,
+            "filters": filters, "rule_choices": year_selectors.RULES,
+            "assets": year_selectors.disposal_assets(run=run, year=year),
+            "income": activity_selectors.income_totals(run=run, year=year, asset=""),
+            "sort_columns": year_selectors.SORT_COLUMNS, "filter_query": urlencode(params),
+            "margin": selectors.margin_for(run=run, year=year),
+            "futures": selectors.futures_by_contract(run=run, year=year),
+            "rules": get_jurisdiction(run.jurisdiction), "asset_decimals": decimals,
+        }  # fmt: skip
+
+    query = urlencode({**filters.as_params(), "page": page_number})
     context = {
         "run": run,
         "profile": profile_for(user=request.user),
-        "year": year_selectors.year_or_current(run=run, year=year, today=today),
+        "year": year_result,
         "years": year_selectors.year_choices(run=run, today=today),
-        "page": page,
-        "disposals": disposals,
-        "filters": filters,
-        "rule_choices": year_selectors.RULES,
-        "assets": year_selectors.disposal_assets(run=run, year=year),
-        "income": activity_selectors.income_totals(run=run, year=year, asset=""),
-        "sort_columns": year_selectors.SORT_COLUMNS,
-        "filter_query": urlencode(
-            {k: v for k, v in filters.as_params().items() if k not in ("sort", "dir")}
-        ),
-        "margin": selectors.margin_for(run=run, year=year),
-        "futures": selectors.futures_by_contract(run=run, year=year),
         "rules": get_jurisdiction(run.jurisdiction),
-        "asset_decimals": asset_decimals_for(user=request.user),
+        "tables_html": mark_safe(  # our own template's output
+            run_fragment(
+                run=run,
+                template="reports/_tax_year_tables.html",
+                build=tables,
+                key=f"{year}|{query}|{decimals_key(decimals)}",
+            )
+        ),
     }
     return render(request, "reports/tax_year.html", context)
 

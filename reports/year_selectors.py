@@ -100,7 +100,7 @@ def disposals_page(
 
 def disposal_assets(*, run: AccountingRun, year: int) -> list[str]:
     rows = DisposalRow.objects.filter(run=run, tax_year=year).values_list("asset", flat=True)
-    return sorted(set(rows.distinct()))
+    return list(rows.order_by("asset").distinct())  # no default ordering columns in the DISTINCT
 
 
 def year_or_current(*, run: AccountingRun, year: int, today: date) -> YearResult:
