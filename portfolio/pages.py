@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from accounts.models import KrakenConnection
-from accounts.services import profile_for
 from portfolio import ledger_selectors as ledger
 from portfolio.fragments import decimals_key, run_fragment
 from portfolio.selectors import futures_positions_for
@@ -40,7 +39,7 @@ def current_run(request: HttpRequest):
 def _context(request: HttpRequest, decimals: dict[str, int] | None = None, **extra) -> dict:
     if decimals is None:
         decimals = ledger.asset_decimals_for(user=request.user)
-    return {"profile": profile_for(user=request.user), "asset_decimals": decimals, **extra}
+    return {"asset_decimals": decimals, **extra}
 
 
 def _int(text: str | None, default: int | None = None) -> int | None:

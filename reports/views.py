@@ -76,7 +76,6 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
     query = urlencode({**filters.as_params(), "page": page_number})
     context = {
         "run": run,
-        "profile": profile_for(user=request.user),
         "year": year_result,
         "years": year_selectors.year_choices(run=run, today=today),
         "rules": get_jurisdiction(run.jurisdiction),
