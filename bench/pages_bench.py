@@ -38,6 +38,10 @@ def prepare_database(url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url
+    prepare_environment()
+
+
+def prepare_environment() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio.settings")
     os.environ["VAR_DIR"] = str(ROOT / "bench" / "out" / "pages-var")
     os.environ["STATIC_ROOT"] = str(ROOT / "bench" / "out" / "pages-static")
@@ -74,6 +78,18 @@ def build_data(entries: int, disposals: int) -> tuple[str, int]:
     print(f"data: {entries} entries, {disposals} disposals in {took:.1f} s")
     year = data.run.disposals.values_list("tax_year", flat=True).order_by("-tax_year").first()
     return user.username, year
+
+
+def reuse_data(url: str) -> tuple[str, int]:
+    os.environ["DATABASE_URL"] = url
+    prepare_environment()
+    import django
+
+    django.setup()
+    from reports.models import DisposalRow
+
+    year = DisposalRow.objects.order_by("-tax_year").values_list("tax_year", flat=True).first()
+    return "bench", year
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
@@ -159,9 +175,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)  # 2 x cores + 1, gunicorn's advice
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of the last run")
     args = parser.parse_args()
-    prepare_database(args.database_url)
-    username, year = build_data(args.entries, args.disposals)
+    if args.reuse:
+        username, year = reuse_data(args.database_url)
+    else:
+        prepare_database(args.database_url)
+        username, year = build_data(args.entries, args.disposals)
     base = f"http://127.0.0.1:{args.port}"
     pages = {
         "overview": "/",
@@ -186,7 +206,7 @@ def main() -> None:
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     report = {"args": vars(args), "load": load, "pages": results}
-    (out / "pages_bench.json").write_text(json.dumps(report, indent=2))
+    (out / f"pages_bench-c{args.clients}.json").write_text(json.dumps(report, indent=2))
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
 

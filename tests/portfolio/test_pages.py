@@ -139,3 +139,18 @@ def test_reconciliation_names_the_first_mismatching_entry(client):
     entry = f"L0000001-{data.connection.pk}"
     assert f'?q={entry}"><code>{entry}</code>' in page
     assert "is the first whose balance does not equal" in page
+
+
+def test_charts_come_from_our_static_files_and_nothing_from_another_host(client):
+    from tests.test_no_cdn import EXTERNAL
+
+    user, data = user_with_pages(entries=20, disposals=20)
+    client.force_login(user)
+    year = data.run.years.order_by("-year").first().year
+    for url in PAGES:
+        body = client.get(url.format(year=year)).content.decode()
+        assert EXTERNAL.findall(body) == [], url
+    for url in ("/", "/holdings/BTC/", "/income/"):
+        body = client.get(url).content.decode()
+        assert '<script src="/static/portfolio/vendor/chartjs/chart.umd.min.js">' in body
+        assert '<script src="/static/portfolio/charts.js">' in body
