@@ -71,15 +71,16 @@ def _points(rows) -> list[list]:
 def asset_chart(*, run: AccountingRun, user, asset: str, max_points: int = 300) -> dict:
     """The asset's price in the base currency (Kraken's candles of a direct pair) and the
     average cost per unit of what each disposal sold, then of what is held now."""
-    pair = (
+    names = (
         AssetPair.objects.filter(connection__user=user, base=asset, quote=run.base_currency)
-        .values_list("pair_id", flat=True)
+        .values_list("altname", "pair_id")
         .first()
     )
-    prices = []
-    if pair:
-        candles = PriceQuote.objects.filter(pair=pair).order_by("time").values_list("time", "close")
-        prices = chart_data.thin(list(candles), max_points)
+    pair, prices = "", []
+    if names:  # the price store names a pair by its altname (portfolio.prices.service)
+        pair = names[0] or names[1]
+        candles = PriceQuote.objects.filter(pair__in=[n for n in names if n]).order_by("time")
+        prices = chart_data.thin(list(candles.values_list("time", "close")), max_points)
     sold = DisposalRow.objects.filter(run=run, asset=asset, quantity__gt=0).order_by("time", "pk")
     costs = [(t, basis / qty) for t, basis, qty in sold.values_list("time", "basis", "quantity")]
     lots = LotRow.objects.filter(run=run, asset=asset, held_outside=False).aggregate(
@@ -88,7 +89,7 @@ def asset_chart(*, run: AccountingRun, user, asset: str, max_points: int = 300) 
     costs = chart_data.thin(costs, max_points)
     if lots["q"]:
         costs.append((run.as_of, lots["c"] / lots["q"]))
-    return {"price": _points(prices), "avg_cost": _points(costs), "pair": pair or ""}
+    return {"price": _points(prices), "avg_cost": _points(costs), "pair": pair}
 
 
 def _income_qs(run: AccountingRun, year: int | None, asset: str) -> QuerySet[IncomeRow]:

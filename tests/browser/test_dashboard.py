@@ -63,6 +63,14 @@ def test_dashboard_shows_holdings_value_chart_and_tax_years(page, live_server, s
     assert page.locator("section:has(h2:text('Tax years')) tbody tr").count() == years
     screenshot(page, "dashboard-laptop")
 
+    page.goto(f"{live_server.url}/holdings/BTC/")  # the asset page over real candles
+    page.wait_for_selector("canvas#asset-chart[data-drawn='1']")
+    prices = page.evaluate("Chart.getChart('asset-chart').data.datasets[0].data.length")
+    assert prices > 0
+    assert "Price: Kraken's candles of" in page.content()
+    screenshot(page, "asset-btc-laptop")
+    page.goto(live_server.url + "/")
+
     page.locator("section:has(h2:text('Tax years')) tbody tr a").first.click()
     page.wait_for_selector("h2:text('Disposals')")
     newest = YearResult.objects.filter(run=run).order_by("-year").first()
