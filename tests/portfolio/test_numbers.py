@@ -1,4 +1,4 @@
-"""Display formatting: asset decimals with zeros trimmed, money with its currency, one date format."""
+"""Display formatting: asset decimals, zeros trimmed; money with its currency; one date format."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal

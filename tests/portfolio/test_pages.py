@@ -154,3 +154,15 @@ def test_charts_come_from_our_static_files_and_nothing_from_another_host(client)
         body = client.get(url).content.decode()
         assert '<script src="/static/portfolio/vendor/chartjs/chart.umd.min.js">' in body
         assert '<script src="/static/portfolio/charts.js">' in body
+
+
+def test_a_disposal_links_to_its_entries_and_each_lot_to_its_acquisition(client):
+    user, data = user_with_pages(entries=5, disposals=4)
+    row = DisposalRow.objects.filter(run=data.run).first()
+    row.lots = [{**row.lots[0], "lot_id": "RBUY0001", "acquired": "2021-03-04T10:00:00+00:00"}]
+    row.save()
+    client.force_login(user)
+    page = client.get(reverse("tax_year", args=[row.tax_year])).content.decode()
+    assert f'href="/transactions/?q={row.event_id.replace(":", "%3A")}">ledger entries' in page
+    assert 'href="/transactions/?q=RBUY0001" title="the acquisition' in page
+    assert "4\u00a0Mar\u00a02021" in page
