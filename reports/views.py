@@ -93,7 +93,10 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def tax_year_current(request: HttpRequest) -> HttpResponse:
-    """The current tax year in the profile's jurisdiction."""
+    """The year picked (``?year=``), else the current tax year in the profile's jurisdiction."""
+    picked = request.GET.get("year", "")
+    if picked.isdigit():
+        return redirect("tax_year", year=int(picked))
     jurisdiction = get_jurisdiction(profile_for(user=request.user).jurisdiction)
     return redirect("tax_year", year=jurisdiction.tax_year_of(timezone.localdate()))
 

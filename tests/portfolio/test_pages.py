@@ -121,6 +121,8 @@ def test_the_current_tax_year_has_a_page_and_a_future_one_does_not(client):
     year = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
     assert client.get(reverse("tax_year", args=[int(year) + 1])).status_code == 404
     assert 'id="downloads"' in response.content.decode()  # the reports branch's panel goes here
+    picked = client.get(reverse("tax_year_current") + "?year=2023")  # the year picker, no JS
+    assert picked.status_code == 302 and picked.url == reverse("tax_year", args=[2023])
 
 
 def test_income_page_totals_equal_the_stored_rows(client):
