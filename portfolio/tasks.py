@@ -7,9 +7,9 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
-from portfolio.books.rebuilds import prices_then_rebuild
 from jobs.models import Job, JobState
 from jobs.services import job_enqueue
+from portfolio.books.rebuilds import prices_then_rebuild
 from portfolio.imports.jobs import import_record_run
 from portfolio.models import ImportRecord, SyncRun, SyncState, SyncTrigger
 from portfolio.sync.errors import failure_message

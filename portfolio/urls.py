@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from portfolio import import_views, orders_views, sync_views, views
+from portfolio import import_views, orders_views, pages, sync_views, views
 from portfolio.api import pages as api_pages
 from portfolio.api.views.errors import not_found as api_not_found
 
@@ -14,6 +14,13 @@ urlpatterns = [
         api_pages.api_token_revoke_view,
         name="api_token_revoke",
     ),
+    path("holdings/", pages.holdings, name="holdings"),
+    path("holdings/<str:asset>/", pages.asset_detail, name="asset_detail"),
+    path("transactions/", pages.transactions, name="transactions"),
+    path("income/", pages.income, name="income"),
+    path("margin/", pages.margin, name="margin"),
+    path("futures/", pages.futures, name="futures"),
+    path("reconciliation/", pages.reconciliation, name="reconciliation"),
     path("accounts/", include("accounts.urls")),
     path(
         "accounts/connections/<int:connection_id>/sync/",

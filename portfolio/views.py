@@ -3,13 +3,42 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
-from accounts.selectors import connections_for
 from accounts.services import profile_for
+from portfolio.books import chart_data
+from portfolio.books import dashboard_selectors as dash
 from portfolio.books import selectors as report_selectors
 from portfolio.books.services import settings_for
+from portfolio.fragments import decimals_key, run_fragment
+from portfolio.ledger_selectors import asset_decimals_for
 from portfolio.selectors import futures_positions_for
-from reports.charts import line_chart
+from portfolio.status_selectors import connection_states
+
+
+def _figures(run, decimals: dict[str, int]) -> dict:
+    """The overview's figures and chart series for a run (a fixed number of queries)."""
+    overview = report_selectors.overview_for(run=run)
+    months = dash.income_by_month(run=run)
+    cash, cash_value = dash.cash_total(run=run)
+    slices = dash.allocation(overview=overview)
+    table = dash.holdings_table(overview=overview)
+    return {
+        "asset_decimals": decimals,
+        **dash.pnl_percentages(overview=overview),
+        "table": table,
+        "columns": dash.HOLDING_COLUMNS,
+        "overview": overview,
+        "allocation": slices,
+        "income_months": months,
+        "cash": cash,
+        "cash_value": cash_value,
+        "value_chart": chart_data.value_ranges(dash.daily_values(run=run)),
+        "allocation_chart": chart_data.bars([s.asset for s in slices], [s.percent for s in slices]),
+        "income_chart": chart_data.bars(
+            [m.strftime("%b %Y") for m, _ in months], [v for _, v in months]
+        ),
+    }
 
 
 @login_required
@@ -18,19 +47,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         user=request.user, settings=settings_for(user=request.user)
     )
     run = current.run  # never the figures of other settings under this profile's labels
-    overview = report_selectors.overview_for(run=run) if run else None
-    chart = None
-    if run is not None:
-        series = report_selectors.value_series(run=run)
-        chart = line_chart([(day.date, day.value) for day in series])
+    decimals = asset_decimals_for(user=request.user)
     context = {
         "profile": profile_for(user=request.user),
-        "connections": connections_for(user=request.user),
-        "overview": overview,
-        "chart": chart,
+        "connections": connection_states(user=request.user),
         "current": current,
         "futures_positions": futures_positions_for(user=request.user),
+        "asset_decimals": decimals,
+        "overview_html": None,
     }
+    if run is not None:
+        context["overview_html"] = mark_safe(  # our own template's output
+            run_fragment(
+                run=run,
+                template="portfolio/_overview.html",
+                build=lambda: _figures(run, decimals),
+                key=decimals_key(decimals),
+            )
+        )
     return render(request, "portfolio/dashboard.html", context)
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from reports import views
 
 urlpatterns = [
+    path("tax-year/", views.tax_year_current, name="tax_year_current"),
     path("tax-year/<int:year>/", views.tax_year, name="tax_year"),
     path("rebuild/", views.rebuild, name="accounts_rebuild"),
     path("unknown-basis/", views.unknown_bases, name="unknown_bases"),

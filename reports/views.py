@@ -1,21 +1,42 @@
 """Pages over the stored accounting results. Thin: selectors read, a rebuild job recomputes."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.accounting.policies import UnknownBasis
-from portfolio.books import bases, selectors
+from portfolio.books import activity_selectors, bases, selectors, year_selectors
 from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
 from portfolio.books.services import settings_for
+from portfolio.fragments import decimals_key, run_fragment
+from portfolio.ledger_selectors import asset_decimals_for
 from portfolio.prices.manual import manual_price_set, manual_prices_for
 from reports.forms import ManualPriceForm
+
+
+def _disposal_filters(params) -> year_selectors.DisposalFilters:
+    rule = params.get("rule", "")
+    return year_selectors.DisposalFilters(
+        asset=params.get("asset", "").strip(),
+        term=params.get("term", "").strip(),
+        rule=rule if rule in year_selectors.RULES else "",
+        sort=params.get("sort", "date") if params.get("sort") in year_selectors.SORTS else "date",
+        descending=params.get("dir") == "desc",
+    )
+
+
+def _page_number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 1
 
 
 @login_required
@@ -30,17 +51,54 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.info(request, "No accounts yet: sync a connection first.")
         return redirect("dashboard")
+    today = timezone.localdate()
+    filters = _disposal_filters(request.GET)
+    page_number = _page_number(request.GET.get("page"))
+    year_result = year_selectors.year_or_current(run=run, year=year, today=today)
+    decimals = asset_decimals_for(user=request.user)
+
+    def tables() -> dict:
+        page, disposals = year_selectors.disposals_page(
+            run=run, year=year, filters=filters, page=page_number
+        )
+        params = {k: v for k, v in filters.as_params().items() if k not in ("sort", "dir")}
+        return {
+            "run": run, "year": year_result, "page": page, "disposals": disposals,
+            "filters": filters, "rule_choices": year_selectors.RULES,
+            "assets": year_selectors.disposal_assets(run=run, year=year),
+            "income": activity_selectors.income_totals(run=run, year=year, asset=""),
+            "sort_columns": year_selectors.SORT_COLUMNS, "filter_query": urlencode(params),
+            "margin": selectors.margin_for(run=run, year=year),
+            "futures": selectors.futures_by_contract(run=run, year=year),
+            "rules": get_jurisdiction(run.jurisdiction), "asset_decimals": decimals,
+        }  # fmt: skip
+
+    query = urlencode({**filters.as_params(), "page": page_number})
     context = {
         "run": run,
-        "profile": profile_for(user=request.user),
-        "year": selectors.year_for(run=run, year=year),
-        "disposals": selectors.disposals_for(run=run, year=year),
-        "income": selectors.income_for(run=run, year=year),
-        "margin": selectors.margin_for(run=run, year=year),
-        "futures": selectors.futures_by_contract(run=run, year=year),
+        "year": year_result,
+        "years": year_selectors.year_choices(run=run, today=today),
         "rules": get_jurisdiction(run.jurisdiction),
+        "tables_html": mark_safe(  # our own template's output
+            run_fragment(
+                run=run,
+                template="reports/_tax_year_tables.html",
+                build=tables,
+                key=f"{year}|{query}|{decimals_key(decimals)}",
+            )
+        ),
     }
     return render(request, "reports/tax_year.html", context)
+
+
+@login_required
+def tax_year_current(request: HttpRequest) -> HttpResponse:
+    """The year picked (``?year=``), else the current tax year in the profile's jurisdiction."""
+    picked = request.GET.get("year", "")
+    if picked.isdigit():
+        return redirect("tax_year", year=int(picked))
+    jurisdiction = get_jurisdiction(profile_for(user=request.user).jurisdiction)
+    return redirect("tax_year", year=jurisdiction.tax_year_of(timezone.localdate()))
 
 
 @login_required

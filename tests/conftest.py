@@ -37,6 +37,7 @@ def eager():
     yield
     celery_app.conf.task_always_eager = before
 
+
 # Saving a connection asks Kraken whether its keys work; most tests save made-up keys for a
 # Kraken they cannot reach. The tests of that check turn it on (tests/accounts/test_key_checks.py).
 os.environ.setdefault("KRAKEN_CHECK_KEYS_ON_SAVE", "false")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 
+from portfolio.books.models import DisposalRow, FuturesRow, IncomeRow, LotRow, MarginRow
 from portfolio.models import (
     BalanceLine,
     ClosedOrder,
@@ -18,7 +19,6 @@ from portfolio.models import (
     LedgerEntry,
     Trade,
 )
-from portfolio.books.models import DisposalRow, FuturesRow, IncomeRow, LotRow, MarginRow
 
 MAX_ID = 2**63 - 1
 

@@ -1,8 +1,11 @@
 """Display formatting for amounts: quantized only here, at the edge, never in storage."""
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 register = template.Library()
 ZERO_DECIMAL_CURRENCIES = {"JPY"}
@@ -46,3 +49,70 @@ def signed(value) -> str:
     if number is None or number == 0:
         return ""
     return "ok" if number > 0 else "bad"
+
+
+@register.filter
+def ccy(value, currency: str = "") -> str:
+    """Money with its currency: '1,234.50 GBP'; a missing value shows as a dash."""
+    text = money(value, currency)
+    return text if text == "—" or not currency else f"{text} {currency}"
+
+
+@register.filter
+def pct(value) -> str:
+    """A percentage already scaled to 100: '12.3 %' (one decimal); missing shows as a dash."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,f}\u00a0%"
+
+
+def trimmed(value, places: int) -> str:
+    """A quantity to ``places`` decimals with the trailing zeros trimmed: '16,336.85158197'."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{number:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+DEFAULT_PLACES = 10  # Kraken's widest precision, for an asset it did not list
+
+
+@register.simple_tag(takes_context=True)
+def asset_qty(context, value, asset: str) -> str:
+    """A quantity to its asset's decimals (``asset_decimals`` in the context), zeros trimmed."""
+    places = (context.get("asset_decimals") or {}).get(asset, DEFAULT_PLACES)
+    return trimmed(value, places)
+
+
+@register.filter
+def when(value) -> str:
+    """The one date-time format of every page, in the user's zone: '7 Dec 2026 04:05'."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = parse_datetime(value) or value
+        if isinstance(value, str):
+            return value
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%-d\u00a0%b\u00a0%Y %H:%M")
+
+
+@register.filter
+def day(value) -> str:
+    """A date in the same format: '7 Dec 2026' (never broken across lines)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value)
+    return value.strftime("%-d\u00a0%b\u00a0%Y")

@@ -7,8 +7,8 @@ import pytest
 
 from accounts.models import KrakenConnection, Profile
 from portfolio.api.models import ApiToken
-from portfolio.models import ImportRecord, SyncRun
 from portfolio.books.models import DepositBasis
+from portfolio.models import ImportRecord, SyncRun
 from tests.api.endpoints import ALL, LOCAL, READS, WRITES, call
 from tests.factories import secret_for
 

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import KrakenConnection, Profile
 from jobs.models import Job, JobKind
-from portfolio.models import ImportRecord, LedgerEntry, SyncRun
 from portfolio.books.models import DepositBasis
+from portfolio.models import ImportRecord, LedgerEntry, SyncRun
 from tests.api.endpoints import LOCAL
 from tests.factories import make_connection, secret_for
 

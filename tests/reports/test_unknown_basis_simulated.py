@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio.models import LedgerEntry
 from portfolio.books.models import UnknownBasisDepositRow
 from portfolio.books.services import accounting_rebuild
+from portfolio.models import LedgerEntry
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
