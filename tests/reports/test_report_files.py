@@ -22,6 +22,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from accounts.models import Profile
 from jobs.models import Job, JobKind
 from portfolio.books.models import YearResult
 from portfolio.books.prices import prices_fill_for
@@ -236,3 +237,29 @@ def test_tax_report_command_writes_pdf_csv_and_zip(books, tmp_path):
         call_command(
             *base, "--format", "pdf", "--jurisdiction", "uk", "--output", str(tmp_path / "x")
         )
+
+
+def test_uk_schedule_names_the_rule_of_each_disposal_and_adds_up(books, tmp_path):
+    user, _run, _year = books
+    Profile.objects.filter(user=user).update(jurisdiction="uk", cost_basis_method="uk")
+    run = accounting_rebuild(user=user, as_of=AS_OF)
+    year = (
+        YearResult.objects.filter(run=run, summary__disposals__count__gt=0)
+        .order_by("-year")
+        .first()
+        .year
+    )
+    report = report_for(user=user, year=year)
+    assert report.run.pk == run.pk and run.jurisdiction == "uk"
+    summary = report.summary
+    rows = csv_rows(tables.csv_files(report)["uk_disposal_schedule.csv"])
+    assert len(rows) == run.disposals.filter(tax_year=year).count()
+    rules = {"same day", "30 days (bed and breakfast)", "Section 104 pool"}
+    assert all(set(r["Matched by"].split("; ")) <= rules for r in rows)
+    assert column_sum(rows, "Proceeds") == Decimal(summary["disposals"]["proceeds"])
+    assert column_sum(rows, "Gain or loss") == Decimal(summary["disposals"]["gain"])
+    text = pdf_text(report_pdf(report), tmp_path)
+    assert "SA108" in text and "Section 104 pool" in text
+    for key in ("gains", "losses", "net_gain"):
+        assert summary[key] in text
+    assert "Capital Gains Tax at the higher rate" in text and "TCGA 1992 s3" in text
