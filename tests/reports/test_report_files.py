@@ -263,3 +263,30 @@ def test_uk_schedule_names_the_rule_of_each_disposal_and_adds_up(books, tmp_path
     for key in ("gains", "losses", "net_gain"):
         assert summary[key] in text
     assert "Capital Gains Tax at the higher rate" in text and "TCGA 1992 s3" in text
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "method", "column", "words"),
+    [
+        ("de", "fifo", "Anlage SO", ["Anlage SO", "Freigrenze", "§ 23 Abs. 3 Satz 5 EStG"]),
+        ("ca", "average", "Superficial loss denied", ["Schedule 3", "Inclusion rate", "s38(a)"]),
+    ],
+)
+def test_de_and_ca_schedules(books, tmp_path, jurisdiction, method, column, words):
+    user, _run, _year = books
+    Profile.objects.filter(user=user).update(jurisdiction=jurisdiction, cost_basis_method=method)
+    run = accounting_rebuild(user=user, as_of=AS_OF)
+    assert (run.jurisdiction, run.method) == (jurisdiction, method)
+    year = (
+        YearResult.objects.filter(run=run, summary__disposals__count__gt=0)
+        .order_by("-year")
+        .first()
+        .year
+    )
+    report = report_for(user=user, year=year)
+    rows = csv_rows(tables.csv_files(report)["disposals.csv"])
+    assert rows and column in rows[0]
+    assert column_sum(rows, "Gain or loss") == Decimal(report.summary["disposals"]["gain"])
+    text = pdf_text(report_pdf(report), tmp_path)
+    for word in words:
+        assert word in text, word
