@@ -27,6 +27,7 @@ from jobs.models import Job, JobKind
 from portfolio.books.models import YearResult
 from portfolio.books.prices import prices_fill_for
 from portfolio.books.services import accounting_rebuild
+from portfolio.models import Reconciliation
 from reports import tables
 from reports.content import report_for
 from reports.models import ReportFile
@@ -177,6 +178,10 @@ def test_a_year_without_disposals_gives_a_valid_report_that_says_so(books, tmp_p
     assert "0.00" in text
     files = tables.csv_files(report)
     assert csv_rows(files["form_8949.csv"]) == []
+
+    Reconciliation.objects.all().delete()  # a report from unreconciled data says so, page 1
+    first_page = pdf_text(report_pdf(report_for(user=user, year=2012)), tmp_path).split("\f")[0]
+    assert "Unreconciled data" in first_page and "was never reconciled" in first_page
     assert files["form_8949.csv"].decode().startswith("Box,Part,(a) Description")
 
 
