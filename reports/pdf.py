@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from portfolio.accounting.summary import money
+from portfolio.books import selectors
 from reports import tables
 from reports.charts import bar_chart, line_chart
 from reports.content import Report
@@ -75,6 +76,23 @@ def _jurisdiction_section(report: Report) -> dict:
     return {"disposal_rows": table(frame, columns)}
 
 
+def derivatives_tables(report: Report) -> dict:
+    """The year's closed margin positions and futures per contract (never disposals)."""
+    run, year, cur = report.run, report.year, report.currency
+    margin = [
+        (m.closed.date().isoformat(), m.pair or m.position, m.side, m.volume.normalize(),
+         money(m.pnl_value, cur), money(m.fees_value, cur), money(m.net_value, cur),
+         " ".join(m.ledger_ids))
+        for m in selectors.margin_for(run=run, year=year)
+    ]  # fmt: skip
+    futures = [
+        (contract, t.count, money(t.realized_pnl, cur), money(t.funding, cur), money(t.fees, cur),
+         money(t.net, cur))
+        for contract, t in selectors.futures_by_contract(run=run, year=year)
+    ]  # fmt: skip
+    return {"margin_rows": margin, "futures_rows": futures}
+
+
 def context_for(report: Report) -> dict:
     values = line_chart([(d, v) for d, v in report.values], width=700, height=180)
     monthly = monthly_gains(report)
@@ -92,6 +110,7 @@ def context_for(report: Report) -> dict:
         "income_rows": table(income, INCOME_COLUMNS),
         "lot_rows": table(lots, list(lots.columns)),
         **_jurisdiction_section(report),
+        **derivatives_tables(report),
     }
 
 

@@ -113,6 +113,10 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
             assert summary[part][key] in text, (part, key)
     assert summary["income"]["total"] in text and summary["fees"] in text
     assert "Page 1 of" in text and "Form 8949" in text
+    assert "Futures by contract" in text and "Margin positions closed in the year" in text
+    for block in ("margin", "futures"):  # the derivative sections print the summary's nets
+        if summary.get(block):
+            assert summary[block]["net"] in text, block
 
     files = tables.csv_files(report)
     form = csv_rows(files["form_8949.csv"])
