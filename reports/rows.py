@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -77,8 +78,14 @@ class Rows:
         return [p for d in self.disposals for p in _pieces(d, year, zone, self.ledger_of)]
 
 
+@lru_cache(maxsize=4096)
 def _us(day: date | None) -> str:
     return "UNKNOWN" if day is None else day.strftime("%m/%d/%Y")
+
+
+@lru_cache(maxsize=4096)
+def _local_day(moment: str, zone: ZoneInfo) -> date:
+    return datetime.fromisoformat(moment).astimezone(zone).date()
 
 
 def _pieces(d: Disposal, year: int, zone: ZoneInfo, ledger_of) -> list[Piece]:
@@ -87,7 +94,7 @@ def _pieces(d: Disposal, year: int, zone: ZoneInfo, ledger_of) -> list[Piece]:
         term = use.get("term") or d.term
         term = term if term in ("short", "long") else "short"
         acquired = use.get("acquired")
-        acq_day = datetime.fromisoformat(acquired).astimezone(zone).date() if acquired else None
+        acq_day = _local_day(acquired, zone) if acquired else None
         proceeds, gain = Decimal(use["proceeds"]), Decimal(use["gain"])
         out.append(
             Piece(

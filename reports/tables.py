@@ -121,9 +121,7 @@ def disposals(report: Report) -> pd.DataFrame:
             "Allowable cost": _fmt(allocate([d.basis for d in rows], cur)),
             "Gain or loss": _fmt(allocate([d.gain for d in rows], cur)),
             "Term": [d.term for d in rows],
-            "Matched by": [
-                "; ".join(sorted({uk_rule(u.get("lot_id", "")) for u in d.lots})) for d in rows
-            ],
+            "Matched by": _rules(rows) if report.run.jurisdiction == "uk" else "",
             "Ledger id": [report.rows.ledger_of(d.event_id) for d in rows],
             "Price source": [d.source for d in rows],
         }
@@ -140,6 +138,10 @@ def disposals(report: Report) -> pd.DataFrame:
             allocate([d.gain - (d.proceeds - d.basis) for d in rows], cur)
         )
     return frame
+
+
+def _rules(rows) -> list[str]:
+    return ["; ".join(sorted({uk_rule(u.get("lot_id", "")) for u in d.lots})) for d in rows]
 
 
 def income(report: Report) -> pd.DataFrame:
