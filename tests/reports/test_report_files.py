@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Profile
 from jobs.models import Job, JobKind
@@ -113,6 +114,9 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
             assert summary[part][key] in text, (part, key)
     assert summary["income"]["total"] in text and summary["fees"] in text
     assert "Page 1 of" in text and "Form 8949" in text
+    with timezone.override("America/New_York"):  # times labelled UTC are UTC in any zone
+        stamp = report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        assert f"Generated {stamp} UTC" in pdf_text(report_pdf(report), tmp_path)
     assert "Futures by contract" in text and "Margin positions closed in the year" in text
     for block in ("margin", "futures"):  # the derivative sections print the summary's nets
         if summary.get(block):
