@@ -236,6 +236,8 @@ KRAKEN_SYNC_STALE_SECONDS = float(os.environ.get("KRAKEN_SYNC_STALE_SECONDS") or
 # CSV import: the largest file (or unpacked ZIP) accepted, and where uploads wait for the worker.
 KRAKEN_IMPORT_MAX_BYTES = int(os.environ.get("KRAKEN_IMPORT_MAX_BYTES", str(256 * 1024 * 1024)))
 KRAKEN_IMPORT_DIR = Path(os.environ.get("KRAKEN_IMPORT_DIR", VAR_DIR / "imports"))
+# Report files users built (reports.ReportFile), one folder per user; served to their owner only.
+REPORTS_DIR = Path(os.environ.get("REPORTS_DIR") or VAR_DIR / "reports")
 # Public endpoints (Assets, AssetPairs): calls per second per IP.
 # Recompute a user's accounts after each successful sync (a Celery task).
 ACCOUNTING_REBUILD_AFTER_SYNC = env_bool("ACCOUNTING_REBUILD_AFTER_SYNC", True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import download_views, views
 
 urlpatterns = [
     path("tax-year/", views.tax_year_current, name="tax_year_current"),
@@ -9,4 +9,7 @@ urlpatterns = [
     path("unknown-basis/", views.unknown_bases, name="unknown_bases"),
     path("unknown-basis/<int:row_id>/", views.unknown_basis_edit, name="unknown_basis_edit"),
     path("prices/", views.prices, name="prices"),
+    path("tax-year/<int:year>/report/", download_views.request_report, name="report_request"),
+    path("files/<int:pk>/", download_views.download, name="report_download"),
+    path("files/<int:pk>/delete/", download_views.delete, name="report_delete"),
 ]

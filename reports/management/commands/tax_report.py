@@ -1,5 +1,10 @@
 """python manage.py tax_report --user NAME --year YYYY [--jurisdiction J] [--method M]
-[--time-zone ZONE] [--connection ID] --format json [--output FILE]"""
+[--time-zone ZONE] [--connection ID] --format json|csv|pdf|zip [--output FILE]
+
+``json`` computes the year's totals from the stored ledger with the given settings. ``pdf``,
+``zip`` and ``csv`` write the filing report from the stored results (the books of the user's
+current settings, as the Download panel does); ``csv`` writes every CSV into the --output folder.
+"""
 
 import json
 from zoneinfo import available_timezones
@@ -14,6 +19,7 @@ from portfolio.accounting.jurisdictions import JURISDICTIONS, METHOD_LABELS
 from portfolio.books import derivatives, inputs
 from portfolio.books.services import compute_for, settings_for
 from portfolio.selectors import never_synced, never_synced_message
+from reports.management.report_files import write_report
 
 
 class Command(BaseCommand):
@@ -30,8 +36,10 @@ class Command(BaseCommand):
             "--time-zone", help="IANA zone tax dates are taken in (default: the profile's)"
         )
         parser.add_argument("--connection", type=int)
-        parser.add_argument("--format", choices=["json"], required=True)
-        parser.add_argument("--output", help="write to this file instead of standard output")
+        parser.add_argument("--format", choices=["json", "csv", "pdf", "zip"], required=True)
+        parser.add_argument(
+            "--output", help="write to this file (csv: this folder) instead of standard output"
+        )
 
     def handle(self, *args, **o):
         user = get_user_model().objects.filter(username=o["user"]).first()
@@ -57,6 +65,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not 2009 <= o["year"] <= 2100:
             raise CommandError(f"--year {o['year']} is not a plausible tax year")
+        if o["format"] != "json":
+            write_report(self, user=user, connection=connection, settings=settings, o=o)
+            return
         _start, end = settings.rules.tax_year_period(o["year"])
         as_of = min(timezone.now(), end)
         rows = inputs.ledger_rows(
