@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import heapq
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -77,6 +78,11 @@ class Lot:
 Piece = tuple[Lot, Decimal, Decimal]  # (lot, quantity taken, basis taken)
 
 
+def _acquired(lot: Lot) -> datetime:
+    """A dated lot's acquisition time (the bisection in ``OrderedBook.add`` sees only those)."""
+    return lot.acquired  # type: ignore[return-value]
+
+
 def take_part(lot: Lot, want: Decimal) -> Decimal:
     """Take ``want`` (less than ``lot.qty``) from ``lot``; return the basis taken.
 
@@ -105,24 +111,35 @@ def part_of(lot: Lot, want: Decimal) -> Lot:
 
 
 class OrderedBook:
-    """FIFO (take from the left) or LIFO (take from the right), lots in acquisition order."""
+    """FIFO (take from the left) or LIFO (take from the right), lots in acquisition order.
 
-    __slots__ = ("lots", "from_right")
+    A lot of unknown date goes last and stays a boundary: a later, older lot goes after it.
+    ``undated`` says whether the book ever held one; until then the lots are in acquisition order
+    throughout, and an older lot arriving late (a transfer, units coming back from outside Kraken)
+    finds its place by bisection instead of a walk over every newer lot.
+    """
+
+    __slots__ = ("lots", "from_right", "undated")
 
     def __init__(self, from_right: bool = False) -> None:
         self.lots: deque[Lot] = deque()
         self.from_right = from_right
+        self.undated = False
 
     def add(self, lot: Lot) -> None:
         lots, acquired = self.lots, lot.acquired
         last = lots[-1].acquired if lots else None
         if acquired is None or last is None or acquired >= last:
+            if acquired is None:
+                self.undated = True
             lots.append(lot)
             return
-        index = len(lots)  # an older lot arriving late (a transfer, a deposit with history)
-        while index > 0:
-            previous = lots[index - 1].acquired
-            if previous is None or previous <= acquired:
+        if not self.undated:  # after every lot acquired at or before it, as the walk below
+            lots.insert(bisect_right(lots, acquired, key=_acquired), lot)
+            return
+        index = len(lots)  # with undated lots: after the last lot that is undated or not newer
+        for previous in reversed(lots):  # an iterator: indexing a deque's middle is not O(1)
+            if previous.acquired is None or previous.acquired <= acquired:
                 break
             index -= 1
         lots.insert(index, lot)

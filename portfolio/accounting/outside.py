@@ -44,10 +44,14 @@ class Outside:
         self.queues: dict[str, deque[tuple[str, datetime, Lot]]] = {}
 
     def hold(self, asset: str, withdrawal_id: str, when: datetime, lot: Lot) -> None:
+        self.queue_of(asset).append((withdrawal_id, when, lot))
+
+    def queue_of(self, asset: str) -> deque[tuple[str, datetime, Lot]]:
+        """The asset's queue, to append (withdrawal id, time, lot) to in withdrawal order."""
         queue = self.queues.get(asset)
         if queue is None:
             queue = self.queues[asset] = deque()
-        queue.append((withdrawal_id, when, lot))
+        return queue
 
     def take_back(self, asset: str, want: Decimal) -> tuple[list[Lot], Decimal]:
         """Up to ``want`` units back, earliest withdrawal first; returns the lots and what is

@@ -363,20 +363,21 @@ class Runner:
     def _remove(self, index: int, op: Op) -> None:
         """Units leave (a withdrawal, a fee carried out with its basis); withdrawn ones are held
         outside Kraken with their lots until a deposit of the asset takes them back."""
-        pieces = self._take(op, op.qty, self.book(op.asset, op.wallet))
-        uses = tuple(
-            LotUse(self._lot_name(lot, op.asset), lot.acquired, q, basis, ZERO, ZERO, ZERO, "none")
-            for lot, q, basis in pieces
-        )
+        asset, event_id = op.asset, op.event_id
+        pieces, short = self.book(asset, op.wallet).take(op.qty)  # self._take, inlined
+        if short:
+            pieces.append(self.shortfall(op, short))
+        held = self.outside.queue_of(asset) if op.reason == "withdrawal" else None
+        pool, uses = self.pool_prefix + asset, []
+        for lot, q, basis in pieces:
+            name = lot.lot_id if lot.lot_id != "pool" else pool  # self._lot_name, inlined
+            uses.append(LotUse(name, lot.acquired, q, basis, ZERO, ZERO, ZERO, "none"))
+            if held is not None:
+                lot = Lot(name, lot.acquired, lot.acq_date, q, basis, lot.source, lot.unit)
+                held.append((event_id, op.time, lot))
         self.removals.append(
-            RemovalRecord(op.event_id, op.time, op.asset, op.wallet, op.qty, uses, op.reason)
+            RemovalRecord(event_id, op.time, asset, op.wallet, op.qty, tuple(uses), op.reason)
         )
-        if op.reason != "withdrawal":
-            return
-        hold = self.outside.hold
-        for (lot, q, basis), use in zip(pieces, uses, strict=True):
-            held = Lot(use.lot_id, lot.acquired, lot.acq_date, q, basis, lot.source, lot.unit)
-            hold(op.asset, op.event_id, op.time, held)
 
     def _margin(self, index: int, op: Op) -> None:
         value, start = op.amount, len(self.uses)

@@ -74,12 +74,31 @@ class UkRunner(Runner):
 
     # -- operations --------------------------------------------------------------------------
     def _acquire(self, index: int, op: Op) -> None:
-        super()._acquire(index, op)
-        self._arrive(op.asset, op.qty)
+        """``Runner._acquire`` for UK matching (what the plan adds to the pool), counting the
+        units on Kraken; inlined, as it runs for every purchase."""
+        asset, on_kraken = op.asset, self.on_kraken
+        qty, cost = self.uk.pool_add[index]  # type: ignore[union-attr]
+        if qty or cost:
+            book = self.books.get((asset, "all")) or self.book(asset, op.wallet)
+            book.add(Lot(op.event_id, op.time, op.date, qty, cost, op.source))
+        on_kraken[asset] = on_kraken.get(asset, ZERO) + op.qty
 
     def dispose(self, index: int, op: Op) -> None:
-        super().dispose(index, op)
-        self._leave(op.asset, op.qty)
+        """The pre-matched pieces, then the pool's part (``take_pool``); counts what leaves."""
+        uk, stand_ins, asset = self.uk, self._uk_lots, op.asset
+        assert uk is not None
+        parts = [
+            (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
+            for rule, day, q, c in uk.matches[index]
+        ]
+        take = uk.pool_take[index]
+        if take > ZERO:
+            parts += self.take_pool(op, take)
+        self._record(op, parts)
+        have, on_kraken = self.on_kraken.get(asset, ZERO), self.on_kraken
+        on_kraken[asset] = have - op.qty if op.qty <= have else ZERO
+        if self.warn_from is not None and op.date >= self.warn_from:
+            self.warn_universal(op)
 
     def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
         """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""

@@ -97,3 +97,56 @@ def test_compute_leaves_its_records_out_of_the_young_generations_and_gc_enabled(
                      as_of=START + timedelta(days=30))  # fmt: skip
     assert gc.isenabled() and gc.get_count()[0] < 700
     assert len(result.disposals) == 1000
+
+
+def _walked(lots: list[Lot], lot: Lot) -> None:
+    """The straightforward rule ``OrderedBook.add`` implements: append unless the lot is older
+    than the last one, then insert it after the last lot that is undated or not newer."""
+    index = len(lots)
+    if lot.acquired is not None and lots and lots[-1].acquired is not None:
+        while index > 0:
+            previous = lots[index - 1].acquired
+            if previous is None or previous <= lot.acquired:
+                break
+            index -= 1
+    lots.insert(index, lot)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "add", "add", "take"]),
+            st.one_of(st.none(), st.integers(0, 40)),
+            st.integers(1, 30),
+        ),  # fmt: skip
+        max_size=80,
+    ),
+    st.booleans(),
+    st.booleans(),
+)
+def test_lots_arriving_late_find_the_place_the_walk_gives(steps, from_right, dated_only):
+    """Bisection (every lot dated) and the reverse scan (some undated) place a late lot where
+    walking back over every newer lot placed it; takes in between keep them equal."""
+    book, reference = OrderedBook(from_right), []
+    for n, (kind, minute, size) in enumerate(steps):
+        if kind == "take":
+            book.take(Decimal(size) / 10)
+            want, end = Decimal(size) / 10, -1 if from_right else 0
+            while want > 0 and reference:
+                taken = min(want, reference[end].qty)
+                want -= taken
+                reference[end] = _copy(reference[end], reference[end].qty - taken)
+                if not reference[end].qty:
+                    reference.pop(end)
+            continue
+        if minute is None and dated_only:
+            continue
+        acquired = None if minute is None else START + timedelta(minutes=minute)
+        book.add(Lot(f"l{n}", acquired, None, Decimal(size), Decimal(size), "test"))
+        _walked(reference, Lot(f"l{n}", acquired, None, Decimal(size), Decimal(size), "test"))
+        assert [(x.lot_id, x.qty) for x in book.lots] == [(x.lot_id, x.qty) for x in reference]
+
+
+def _copy(lot: Lot, qty: Decimal) -> Lot:
+    return Lot(lot.lot_id, lot.acquired, lot.acq_date, qty, lot.cost, lot.source)
