@@ -240,6 +240,7 @@ class StoredPrices:
         self._as_of = as_of
         self._stores: dict[str, _PairStore] = {}
         self._routes: dict[tuple[str, str], list[Route]] = {}
+        self._descriptions: dict[tuple[str, int, datetime, str], tuple[Decimal, str]] = {}
         self._memo: dict[tuple[str, datetime], tuple[Decimal, str] | None] = {}
         self._manuals: dict[tuple[str, str], list[tuple[datetime, Decimal]]] | None = None
 
@@ -295,11 +296,17 @@ class StoredPrices:
                 else:
                     candle = None  # nothing stored past the moment: it may not have happened yet
             self._memo[key] = (
-                None
-                if candle is None or candle.close <= 0
-                else (candle.close, candle.describe(pair, how))
+                None if candle is None or candle.close <= 0 else self._described(pair, candle, how)
             )
         return self._memo[key]
+
+    def _described(self, pair: str, candle: Candle, how: str) -> tuple[Decimal, str]:
+        """(close, source), the text made once per candle: many moments fall in one candle."""
+        key = (pair, candle.interval, candle.time, how)
+        found = self._descriptions.get(key)
+        if found is None:
+            found = self._descriptions[key] = (candle.close, candle.describe(pair, how))
+        return found
 
     def _manual(self, asset: str, quote: str, at: datetime) -> Price | None:
         if self._user is None:
