@@ -138,3 +138,10 @@ class PriceCoverageAdmin(admin.ModelAdmin):
 class ManualPriceAdmin(admin.ModelAdmin):
     list_display = ("user", "asset", "quote", "time", "price", "note")
     search_fields = ("asset",)
+
+
+@admin.register(models.OpenOrder)
+class OpenOrderAdmin(admin.ModelAdmin):
+    list_display = ("connection", "market", "order_id", "pair", "side", "hold_asset", "taken_at")
+    list_filter = ("market",)
+    search_fields = ("order_id", "pair")

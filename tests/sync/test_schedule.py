@@ -20,7 +20,7 @@ def test_the_dispatcher_requests_a_sync_for_each_due_connection_once(simulator, 
     daily.sync_interval_minutes = 1440
     daily.save()
     SyncRun.objects.create(connection=daily, trigger=SyncTrigger.MANUAL, state=SyncState.SUCCEEDED)
-    with mock.patch("portfolio.tasks.sync_connection.delay") as delay:
+    with mock.patch("portfolio.tasks.sync_connection.delay", return_value=mock.Mock(id="t-1")) as delay:
         assert dispatch_due_syncs() == 1  # the daily one ran a moment ago
         assert dispatch_due_syncs() == 0  # the hourly one is queued: joined, not duplicated
     run = SyncRun.objects.get(connection=hourly)
@@ -30,5 +30,5 @@ def test_the_dispatcher_requests_a_sync_for_each_due_connection_once(simulator, 
         state=SyncState.SUCCEEDED, created_at=run.created_at - dt.timedelta(minutes=61)
     )
     Job.objects.filter(pk=run.job_id).update(state=JobState.SUCCEEDED)  # its life ended too
-    with mock.patch("portfolio.tasks.sync_connection.delay"):
+    with mock.patch("portfolio.tasks.sync_connection.delay", return_value=mock.Mock(id="t-2")):
         assert dispatch_due_syncs() == 1

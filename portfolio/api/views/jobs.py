@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -17,12 +16,12 @@ from portfolio.api.errors import Conflict, TooLarge
 from portfolio.api.serializers import synced as s
 from portfolio.api.views.base import connection_ids
 from portfolio.import_views import SizeLimitedUpload
-from portfolio.imports.jobs import Upload, import_stage
+from portfolio.imports.jobs import ImportBusy, Upload, import_stage
 from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.models import ImportRecord, SyncRun, SyncTrigger
 from portfolio.selectors import latest_reconciliation
 from portfolio.sync.runs import CSV_ONLY_NOTE, sync_request
-from portfolio.tasks import enqueue_import, enqueue_sync_run
+from portfolio.tasks import enqueue_sync_run
 
 TAGS = ["syncs and imports"]
 
@@ -148,10 +147,10 @@ class ConnectionImports(generics.ListAPIView):
         if refused:
             raise TooLarge(f"Refused: {refused}.")
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
-        try:
-            with transaction.atomic():
-                record = import_stage(connection=connection, uploads=uploads)
-                transaction.on_commit(lambda: enqueue_import(record))
+        try:  # the service stages the files, and queues the import's job once they are kept
+            record = import_stage(connection=connection, uploads=uploads)
+        except ImportBusy as error:
+            raise Conflict(f"{error} Nothing was imported.") from None
         except CsvRefused as error:
             raise ValidationError({"files": [f"Refused: {error}. Nothing was imported."]}) from None
         return Response(s.ImportRecordSerializer(record).data, status=status.HTTP_202_ACCEPTED)
