@@ -19,6 +19,7 @@ from reports.selectors import report_job_for, report_jobs_all
 from reports.services import ReportBusy, report_job_delete, report_path, report_request
 
 TAGS = ["reports"]
+FILE = "The file, as an attachment: a PDF, or a ZIP of the PDF, every CSV and the JSON totals."
 
 
 def _connection(user, pk: int | None) -> KrakenConnection | None:
@@ -97,10 +98,8 @@ class ReportDownload(APIView):
     @extend_schema(
         tags=TAGS,
         responses={
-            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "The PDF."),
-            (200, "application/zip"): OpenApiResponse(
-                OpenApiTypes.BINARY, "The ZIP: the PDF, every CSV and the JSON totals."
-            ),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, FILE),
+            (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, FILE),
         },
         summary="Download a report's file (404 until it is ready)",
     )
