@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -22,7 +21,7 @@ from portfolio.kraken.csvfiles import CsvRefused
 from portfolio.models import ImportRecord, SyncRun, SyncTrigger
 from portfolio.selectors import latest_reconciliation
 from portfolio.sync.runs import CSV_ONLY_NOTE, sync_request
-from portfolio.tasks import enqueue_import, enqueue_sync_run
+from portfolio.tasks import enqueue_sync_run
 
 TAGS = ["syncs and imports"]
 
@@ -148,10 +147,8 @@ class ConnectionImports(generics.ListAPIView):
         if refused:
             raise TooLarge(f"Refused: {refused}.")
         uploads = [Upload(name=f.name, size=f.size, chunks=f.chunks()) for f in files]
-        try:
-            with transaction.atomic():
-                record = import_stage(connection=connection, uploads=uploads)
-                transaction.on_commit(lambda: enqueue_import(record))
+        try:  # its own transaction; the import's job goes to a worker after the commit
+            record = import_stage(connection=connection, uploads=uploads)
         except CsvRefused as error:
             raise ValidationError({"files": [f"Refused: {error}. Nothing was imported."]}) from None
         return Response(s.ImportRecordSerializer(record).data, status=status.HTTP_202_ACCEPTED)
