@@ -95,3 +95,17 @@ def test_a_list_page_costs_the_same_queries_for_2_or_12_reports(owner, api):
         make_report(owner["user"])
     assert len(api.get(f"{V1}/reports/").json()["results"]) == 12
     assert page_queries() == few
+
+
+def test_a_read_only_token_lists_polls_and_downloads_but_cannot_request(owner, api_read_only):
+    job = owner["report"]
+    listed = api_read_only.get(f"{V1}/reports/").json()["results"]
+    assert [r["id"] for r in listed] == [job.pk]
+    assert api_read_only.get(f"{V1}/reports/{job.pk}/").json()["state"] == "succeeded"
+    download = api_read_only.get(f"{V1}/reports/{job.pk}/download/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"report of owner"
+    body = {"year": 2024, "format": "zip"}
+    _error(api_read_only.post(f"{V1}/reports/", body, format="json"), 403, "read_only_token")
+    _error(api_read_only.delete(f"{V1}/reports/{job.pk}/"), 403, "read_only_token")
+    assert Job.objects.filter(pk=job.pk).exists()
