@@ -337,7 +337,7 @@ SPECTACULAR_SETTINGS = {
     # no validator badge: Swagger UI would fetch it from swagger.io
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"JobStateEnum": "jobs.models.JobState"},
 }
 # Personal API tokens: django-rest-knox with our model (name, read-only, last used); no expiry,
 # revoked by their owner. Stored as a SHA-512 digest; the "kp_" prefix makes a leaked one

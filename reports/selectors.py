@@ -29,3 +29,16 @@ def report_jobs_for(*, user, year: int) -> QuerySet[Job]:
         state__in=ACTIVE_JOB_STATES,
         target__contains=f":report:{year}:",
     )
+
+
+def report_jobs_all(*, user) -> QuerySet[Job]:
+    """Every report job of the user with the files it wrote (one query more, for all of them)."""
+    return Job.objects.filter(owner=user, kind=JobKind.REPORT).prefetch_related("report_files")
+
+
+def report_job_for(*, user, pk: int) -> Job:
+    """One of the user's report jobs; 404 for anyone else's, as for one that does not exist."""
+    found = report_jobs_all(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such report")
+    return found

@@ -34,6 +34,11 @@ def _parse_target(target: str) -> tuple[int, int | None, str]:
     return int(year), None if scope == "all" else int(scope), fmt
 
 
+def report_job_parameters(job: Job) -> tuple[int, int | None, str]:
+    """(year, connection id or None for all, format) a report job was asked for."""
+    return _parse_target(job.target)
+
+
 def report_request(*, user, year: int, fmt: str, connection: KrakenConnection | None = None) -> Job:
     """Ask for a report file; the job builds it after the commit (404 if nothing is computed)."""
     if fmt not in ReportFormat.values:
@@ -138,3 +143,18 @@ def report_delete(*, report_file: ReportFile) -> None:
     with transaction.atomic():
         report_file.delete()
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
+
+
+class ReportBusy(Exception):
+    """The report is still being built: it can be deleted once its job ended."""
+
+
+def report_job_delete(*, job: Job) -> None:
+    """Delete a report job that ended and every file it wrote (files go after the commit)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.is_active:
+            raise ReportBusy("The report is still being built; delete it once it has ended.")
+        for report_file in ReportFile.objects.filter(job=job):
+            report_delete(report_file=report_file)
+        job.delete()

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from portfolio.api.docs import RedocView, SwaggerView
-from portfolio.api.views import accounts, books, jobs, synced
+from portfolio.api.views import accounts, books, jobs, reports, synced
 from portfolio.api.views.errors import not_found
 
 
@@ -82,13 +82,13 @@ urlpatterns = [
         name="api-unknown-basis-enter",
     ),
     path("prices/", books.PricesView.as_view(), name="api-prices"),
-    # ------------------------------------------------------------------------------------
-    # REPORTS (issue 11, branch `reports`): request a report, poll its progress, download it.
-    # Left for the merge with the reports work: add its endpoints here, e.g.
-    #   path("reports/", reports.ReportList.as_view(), name="api-reports"),            # GET, POST
-    #   path("reports/<id:report_id>/", reports.ReportDetail.as_view(), name="api-report"),
-    #   path("reports/<id:report_id>/download/", reports.ReportDownload.as_view(), ...),
-    # as thin views in portfolio/api/views/reports.py over the reports services and selectors.
-    # ------------------------------------------------------------------------------------
+    # reports (issue 11): request, list, poll, download, delete
+    path("reports/", reports.ReportList.as_view(), name="api-reports"),
+    path("reports/<id:report_id>/", reports.ReportDetail.as_view(), name="api-report"),
+    path(
+        "reports/<id:report_id>/download/",
+        reports.ReportDownload.as_view(),
+        name="api-report-download",
+    ),
     re_path(r"^.*$", not_found, name="api-not-found"),
 ]

@@ -129,6 +129,7 @@ class LotRow(models.Model):
     class Meta:
         db_table = "reports_lotrow"
         ordering = ["asset", "acquired"]
+        indexes = [models.Index(fields=["run", "id"], name="lot_run_id")]  # the API's order
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.asset} ({self.lot_id})"
@@ -153,7 +154,10 @@ class DisposalRow(models.Model):
     class Meta:
         db_table = "reports_disposalrow"
         ordering = ["time", "event_id"]
-        indexes = [models.Index(fields=["run", "tax_year"], name="disposal_run_year")]
+        indexes = [
+            models.Index(fields=["run", "tax_year"], name="disposal_run_year"),
+            models.Index(fields=["run", "time", "id"], name="disposal_run_time_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset}"
@@ -174,6 +178,7 @@ class IncomeRow(models.Model):
     class Meta:
         db_table = "reports_incomerow"
         ordering = ["time", "event_id"]
+        indexes = [models.Index(fields=["run", "time", "id"], name="income_run_time_id")]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset} {self.income_type}"
@@ -234,6 +239,7 @@ class UnknownBasisDepositRow(models.Model):
     class Meta:
         db_table = "reports_unknownbasisdepositrow"
         ordering = ["time", "event_id"]
+        indexes = [models.Index(fields=["run", "time", "id"], name="unknown_run_time_id")]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d} {self.quantity} {self.asset} of unknown basis"
@@ -285,7 +291,10 @@ class MarginRow(models.Model):
     class Meta:
         db_table = "reports_marginrow"
         ordering = ["closed", "position"]
-        indexes = [models.Index(fields=["run", "tax_year"], name="margin_run_year")]
+        indexes = [
+            models.Index(fields=["run", "tax_year"], name="margin_run_year"),
+            models.Index(fields=["run", "closed", "id"], name="margin_run_closed_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.closed:%Y-%m-%d} {self.side} {self.volume} {self.pair}"
@@ -319,7 +328,10 @@ class FuturesRow(models.Model):
     class Meta:
         db_table = "reports_futuresrow"
         ordering = ["time", "log_id"]
-        indexes = [models.Index(fields=["run", "tax_year"], name="futures_run_year")]
+        indexes = [
+            models.Index(fields=["run", "tax_year"], name="futures_run_year"),
+            models.Index(fields=["run", "time", "id"], name="futures_run_time_id"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.log_id} {self.contract} {self.realized_pnl}"

@@ -134,7 +134,10 @@ class ClosedOrder(models.Model):
                 fields=["connection", "txid"], name="unique_closed_order_per_connection"
             )
         ]
-        indexes = [models.Index(fields=["connection", "closetm"], name="order_conn_closetm")]
+        indexes = [
+            models.Index(fields=["connection", "closetm"], name="order_conn_closetm"),
+            models.Index(fields=["connection", "opentm", "id"], name="order_conn_opentm_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.txid} {self.status}"

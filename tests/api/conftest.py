@@ -4,7 +4,10 @@ import pytest
 from django.core.cache import caches
 from rest_framework.test import APIClient
 
+from jobs.models import Job, JobKind, JobState
 from portfolio.api.tokens import api_token_create
+from reports.models import ReportFile
+from reports.services import report_path, report_target
 from tests.factories import UserFactory, make_books, make_connection, secret_for
 
 #: The simulator's address (allowed in tests): no name lookup when a connection is saved.
@@ -17,6 +20,7 @@ def fast_passwords(settings, tmp_path):
     wait in a temporary folder; throttle counters start from zero."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.KRAKEN_IMPORT_DIR = tmp_path / "imports"
+    settings.REPORTS_DIR = tmp_path / "reports"
     caches["api_throttle"].clear()
 
 
@@ -32,14 +36,40 @@ def owner(db):
     )
     spare, _ = api_token_create(user=user, name="spare", read_only=True)
     books = make_books(user=user, connection=connection)
-    return {"user": user, "connection": connection, "token": spare, **books}
+    return {
+        "user": user,
+        "connection": connection,
+        "token": spare,
+        "report": make_report(user),
+        **books,
+    }
 
 
 @pytest.fixture
 def other(db):
     user = UserFactory(username="other")
     connection = make_connection(user=user, label="Theirs", **LOCAL)
-    return {"user": user, "connection": connection, **make_books(user=user, connection=connection)}
+    books = make_books(user=user, connection=connection)
+    return {"user": user, "connection": connection, "report": make_report(user), **books}
+
+
+def make_report(user) -> Job:
+    """A built 2024 PDF report: its ended job and its stored file (the bytes are only a marker
+    here; tests/api/test_reports.py builds real ones through the worker's path)."""
+    job = Job.objects.create(
+        kind=JobKind.REPORT,
+        owner=user,
+        target=report_target(user_id=user.pk, year=2024, connection_id=None, fmt="pdf"),
+        state=JobState.SUCCEEDED,
+        progress={"stage": "done"},
+    )
+    content = f"report of {user.username}".encode()
+    stored = ReportFile.objects.create(
+        owner=user, year=2024, format="pdf", job=job, path=f"{user.pk}/r.pdf", size=len(content)
+    )
+    report_path(stored).parent.mkdir(parents=True, exist_ok=True)
+    report_path(stored).write_bytes(content)
+    return job
 
 
 def token_client(user, *, read_only: bool, name: str | None = None) -> APIClient:

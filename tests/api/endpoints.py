@@ -74,6 +74,14 @@ READS = [
     Endpoint("tax year", "get", lambda d: f"{V1}/tax-years/2024/"),
     Endpoint("unknown basis", "get", lambda d: f"{V1}/unknown-basis/", lists="unknown"),
     Endpoint("prices", "get", lambda d: f"{V1}/prices/"),
+    Endpoint("reports", "get", lambda d: f"{V1}/reports/", lists="report"),
+    Endpoint("report", "get", lambda d: f"{V1}/reports/{d['report'].pk}/", owned=True),
+    Endpoint(
+        "report download",
+        "get",
+        lambda d: f"{V1}/reports/{d['report'].pk}/download/",
+        owned=True,
+    ),
 ]
 
 WRITES = [
@@ -126,6 +134,13 @@ WRITES = [
         body=lambda d: {"basis": "123.45", "acquired": "2023-01-01T00:00:00Z"},
         owned=True,
     ),
+    Endpoint(
+        "report request",
+        "post",
+        lambda d: f"{V1}/reports/",
+        body=lambda d: {"year": 2024, "format": "pdf", "connection": _c(d)},
+    ),
+    Endpoint("report delete", "delete", lambda d: f"{V1}/reports/{d['report'].pk}/", owned=True),
 ]
 
 ALL = READS + WRITES

@@ -6,9 +6,11 @@ import json
 import pytest
 
 from accounts.models import KrakenConnection, Profile
+from jobs.models import Job
 from portfolio.api.models import ApiToken
 from portfolio.books.models import DepositBasis
 from portfolio.models import ImportRecord, SyncRun
+from reports.models import ReportFile
 from tests.api.endpoints import ALL, LOCAL, READS, WRITES, call
 from tests.factories import secret_for
 
@@ -17,6 +19,13 @@ pytestmark = pytest.mark.django_db
 
 def _ids(endpoint):
     return endpoint.name.replace(" ", "-")
+
+
+def _content(response) -> bytes:
+    """The body, streamed (a download) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def _error(response, status: int, code: str) -> dict:
@@ -38,15 +47,17 @@ def _state() -> tuple:
         SyncRun.objects.count(),
         ImportRecord.objects.count(),
         DepositBasis.objects.count(),
+        sorted(Job.objects.values_list("pk", "state")),
+        sorted(ReportFile.objects.values_list("pk", flat=True)),
     )
 
 
 @pytest.mark.parametrize("endpoint", READS, ids=_ids)
 def test_the_owner_reads_their_own_data(endpoint, owner, other, api):
     response = call(api, endpoint, owner)
-    assert response.status_code == 200, response.content
-    body = response.json()
+    assert response.status_code == 200, _content(response)
     if endpoint.lists:
+        body = response.json()
         ids = [row["id"] for row in body["results"]]
         assert ids == [owner[endpoint.lists].pk]
         assert other[endpoint.lists].pk not in ids
@@ -118,7 +129,7 @@ def test_no_response_carries_a_secret(owner, other, api):
     ]
     new_key = "NEWKEYowner0123456789abcdefghijklmnop"
     new_secret = secret_for("brand-new")
-    bodies = [call(api, endpoint, owner).content.decode() for endpoint in READS]
+    bodies = [_content(call(api, endpoint, owner)).decode() for endpoint in READS]
     created = api.post(
         "/api/v1/connections/",
         {"label": "Second", "api_key": new_key, "api_secret": new_secret, **LOCAL},

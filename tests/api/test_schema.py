@@ -122,6 +122,7 @@ def test_the_api_answers_as_its_schema_says(method, path, api_schema, fuzz_heade
         "import_id": owner["import"].pk,
         "token_id": owner["token"].pk,
         "row_id": owner["unknown"].pk,
+        "report_id": owner["report"].pk,
         "year": 2024,
     }
     names = {p["name"] for p in operation.definition.raw.get("parameters", []) if p["in"] == "path"}
