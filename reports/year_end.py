@@ -5,6 +5,9 @@ end is either still open (a stored lot acquired by then), or was used, in whole 
 disposal after the year's end: each stored disposal names the lot pieces it used, with their
 acquisition dates, quantities and bases, so those pieces are added back to their lots. A lot
 stored as held outside Kraken was still on Kraken at the year's end if its withdrawal is later.
+Units withdrawn before the year's end and deposited back after it are not recorded per lot, so
+they count as on Kraken: each lot's quantity and basis are exact, that split is not
+(tests/reports/test_year_end_lots.py compares with the engine's lots at the year's end).
 
 Pools (UK Section 104, the Canadian ACB) are not lots: acquisitions after the year's end are in
 the stored pool, so a pool's figure is the run's, not the year end's (the report says so).
