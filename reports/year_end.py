@@ -43,13 +43,14 @@ def later_pieces(run_id: int, year_end: datetime) -> list[tuple]:
     keys = ("lot_id", "acquired", "quantity", "basis")
     if connection.vendor == "postgresql":
         fields = ", ".join(f"u->>'{k}'" for k in keys)
-        source = "CROSS JOIN LATERAL jsonb_array_elements(d.lots) AS u"
+        source = "CROSS JOIN LATERAL jsonb_array_elements(d.lots) AS j(u)"
     else:
         fields = ", ".join(f"json_extract(j.value, '$.{k}')" for k in keys)
         source = ", json_each(d.lots) AS j"
     sql = f"SELECT d.asset, d.wallet, {fields} FROM {table} AS d {source} WHERE d.run_id = %s"
     with connection.cursor() as cursor:
-        cursor.execute(sql + " AND d.time >= %s", [run_id, year_end])
+        end = connection.ops.adapt_datetimefield_value(year_end)
+        cursor.execute(sql + " AND d.time >= %s", [run_id, end])
         return [(lot, asset, wallet, acq, q, b) for asset, wallet, lot, acq, q, b in cursor]
 
 
