@@ -7,19 +7,19 @@ US has no column (g) adjustment, ``portfolio.accounting.form8949``).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 from django.db import connection
+from django.db.models import Count
 
 from accounts.models import KrakenConnection
-from portfolio.accounting.jurisdictions.us import form_8949_box, form_8949_part
-from portfolio.books.models import AccountingRun, DisposalRow, IncomeRow, LotRow
+from portfolio.books.models import AccountingRun, DisposalRow, IncomeRow
 from portfolio.models import LedgerEntry
 
 ZERO = Decimal(0)
@@ -41,76 +41,73 @@ class Disposal:
     term: str
     reason: str
     source: str
-    lots: list[dict]
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """One Form 8949 row: a lot piece of a disposal."""
-
-    box: str
-    part: str
-    description: str
-    acquired: str  # mm/dd/yyyy, or UNKNOWN
-    sold: str
-    proceeds: Decimal
-    cost: Decimal
-    gain: Decimal
-    event_id: str
-    lot_id: str
-
-
-@dataclass
 class Rows:
-    disposals: list[Disposal] = field(default_factory=list)
-    income: list[tuple] = field(default_factory=list)
-    open_lots: list[tuple] = field(default_factory=list)
-    lots_as_of: datetime | None = None
-    price_sources: list[tuple[str, int]] = field(default_factory=list)
-    ledger: dict[str, str] = field(default_factory=dict)
+    """The year's stored rows, each list read from the database the first time it is asked for
+    (a CSV of Form 8949 needs only the lot pieces, never the disposals as objects)."""
+
+    def __init__(self, *, run: AccountingRun, year: int, zone: ZoneInfo, year_end: datetime):
+        self.run, self.year, self.zone, self.year_end = run, year, zone, year_end
+        self.lots_as_of = run.as_of
+
+    @cached_property
+    def disposals(self) -> list[Disposal]:
+        return disposals_of(self.run, self.year, self.zone)
+
+    @cached_property
+    def pieces(self) -> pd.DataFrame:
+        return pieces_of(self.run, self.year)
+
+    @cached_property
+    def income(self) -> list[tuple]:
+        return list(
+            IncomeRow.objects.filter(run=self.run, tax_year=self.year)
+            .order_by("time", "event_id")
+            .values_list(*INCOME_COLUMNS)
+        )
+
+    @cached_property
+    def open_lots(self) -> list[tuple]:
+        from reports.year_end import year_end_lots
+
+        return year_end_lots(run=self.run, year_end=self.year_end)
+
+    @cached_property
+    def price_sources(self) -> list[tuple[str, int]]:
+        sources: Counter[str] = Counter()
+        for model, column in ((DisposalRow, "proceeds_source"), (IncomeRow, "source")):
+            counts = (
+                model.objects.filter(run=self.run, tax_year=self.year)
+                .order_by()
+                .values_list(column)
+                .annotate(n=Count("id"))
+            )
+            for source, n in counts:
+                sources[source or "(none)"] += n
+        return sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    @cached_property
+    def ledger(self) -> dict[str, str]:
+        keys = set(self.pieces["event_id"].tolist()) | set(self.pieces["lot_id"].dropna().tolist())
+        keys |= {row[5] for row in self.open_lots}
+        return ledger_ids(user_id=self.run.user_id, keys={k.split(":", 1)[0] for k in keys})
 
     def ledger_of(self, event_id: str) -> str:
         """The Kraken ledger ids behind an engine event or lot id (a trade's ``REFID:give`` is
         its ledger rows; a deposit's or reward's id is its ledger id); the id itself if none."""
         return self.ledger.get(event_id.split(":", 1)[0], event_id)
 
-    def pieces(self, year: int, zone: ZoneInfo) -> list[Piece]:
-        return [p for d in self.disposals for p in _pieces(d, year, zone, self.ledger_of)]
+    def piece_ledger(self, column: str) -> list[str]:
+        """The ledger ids of the pieces' ``event_id`` or ``lot_id`` column (computed once)."""
+        cache = self.__dict__.setdefault("_piece_ledger", {})
+        if column not in cache:
+            cache[column] = self.ledger_column(self.pieces[column])
+        return cache[column]
 
-
-@lru_cache(maxsize=4096)
-def _us(day: date | None) -> str:
-    return "UNKNOWN" if day is None else day.strftime("%m/%d/%Y")
-
-
-@lru_cache(maxsize=4096)
-def _local_day(moment: str, zone: ZoneInfo) -> date:
-    return datetime.fromisoformat(moment).astimezone(zone).date()
-
-
-def _pieces(d: Disposal, year: int, zone: ZoneInfo, ledger_of) -> list[Piece]:
-    out = []
-    for use in d.lots:
-        term = use.get("term") or d.term
-        term = term if term in ("short", "long") else "short"
-        acquired = use.get("acquired")
-        acq_day = _local_day(acquired, zone) if acquired else None
-        proceeds, gain = Decimal(use["proceeds"]), Decimal(use["gain"])
-        out.append(
-            Piece(
-                box=form_8949_box(term, year),  # type: ignore[arg-type]
-                part=form_8949_part(term),  # type: ignore[arg-type]
-                description=f"{format(Decimal(use['quantity']).normalize(), 'f')} {d.asset}",
-                acquired=_us(acq_day),
-                sold=_us(d.day),
-                proceeds=proceeds,
-                cost=proceeds - gain,
-                gain=gain,
-                event_id=ledger_of(d.event_id),
-                lot_id=ledger_of(use.get("lot_id", "")),
-            )
-        )
-    return out
+    def ledger_column(self, ids: pd.Series) -> list[str]:
+        ledger = self.ledger
+        return [ledger.get(i.split(":", 1)[0], i) for i in ids.fillna("").tolist()]
 
 
 def uk_rule(lot_id: str) -> str:
@@ -122,7 +119,7 @@ def uk_rule(lot_id: str) -> str:
 
 DISPOSAL_COLUMNS = (
     "event_id", "time", "asset", "wallet", "quantity", "proceeds", "basis", "gain", "term",
-    "reason", "proceeds_source", "lots",
+    "reason", "proceeds_source",
 )  # fmt: skip
 
 
@@ -137,6 +134,35 @@ def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+def _local_days(stamps: pd.Series, zone: ZoneInfo) -> tuple[pd.Series, pd.Series]:
+    """Stored times (ISO text, or aware datetimes) as local days: (present, naive midnights)."""
+    present = stamps.notna() & (stamps.astype(str) != "")
+    moments = pd.to_datetime(stamps[present], utc=True, format="ISO8601")
+    return present, moments.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+
+
+def local_text(stamps: pd.Series, zone: ZoneInfo, fmt: str, missing: str = "") -> list:
+    """Stored times as local dates written with ``fmt`` (each distinct day formatted once)."""
+    out = [missing] * len(stamps)
+    if len(stamps):
+        present, days = _local_days(stamps.reset_index(drop=True), zone)
+        codes, uniques = pd.factorize(days)
+        written = [d.strftime(fmt) for d in uniques]
+        for i, code in zip(present[present].index, codes, strict=True):
+            out[i] = written[code]
+    return out
+
+
+def local_dates(stamps: list, zone: ZoneInfo) -> list[date]:
+    """Stored times as local dates (all present)."""
+    if not stamps:
+        return []
+    _, days = _local_days(pd.Series(stamps, dtype=object), zone)
+    codes, uniques = pd.factorize(days)
+    found = [d.date() for d in uniques]
+    return [found[c] for c in codes]
+
+
 def disposals_of(run: AccountingRun, year: int, zone: ZoneInfo) -> list[Disposal]:
     """The year's disposals in time order, read with one plain query: the ORM's per-value
     converters cost more than everything else at 100,000 rows."""
@@ -145,19 +171,47 @@ def disposals_of(run: AccountingRun, year: int, zone: ZoneInfo) -> list[Disposal
         f"SELECT {', '.join(DISPOSAL_COLUMNS)} FROM {table} "
         "WHERE run_id = %s AND tax_year = %s ORDER BY time, event_id"
     )
-    out = []
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.pk, year])
-        while batch := cursor.fetchmany(5000):
-            for e, t, asset, wallet, q, p, b, g, term, reason, source, lots in batch:
-                out.append(
-                    Disposal(
-                        e, _aware(t).astimezone(zone).date(), asset, wallet, _decimal(q),
-                        _decimal(p), _decimal(b), _decimal(g), term, reason, source,
-                        json.loads(lots) if isinstance(lots, str) else lots,
-                    )
-                )  # fmt: skip
-    return out
+        found = cursor.fetchall()
+    days = local_dates([r[1] for r in found], zone)
+    return [
+        Disposal(
+            e, day, asset, wallet, _decimal(q), _decimal(p), _decimal(b), _decimal(g), term,
+            reason, source,
+        )
+        for (e, _t, asset, wallet, q, p, b, g, term, reason, source), day in zip(
+            found, days, strict=True
+        )
+    ]  # fmt: skip
+
+
+PIECE_KEYS = ("lot_id", "acquired", "quantity", "basis", "proceeds", "gain", "term")
+PIECE_COLUMNS = ("event_id", "time", "asset", "disposal_term", *PIECE_KEYS)
+
+
+def pieces_sql(table: str) -> str:
+    """Each lot piece of the year's disposals, one row each, unpacked by the database's JSON
+    functions (no per-row JSON parsing in Python); amounts stay the stored strings."""
+    if connection.vendor == "postgresql":
+        fields = ", ".join(f"u->>'{k}'" for k in PIECE_KEYS)
+        source = "CROSS JOIN LATERAL jsonb_array_elements(d.lots) WITH ORDINALITY AS j(u, n)"
+        order = "j.n"
+    else:
+        fields = ", ".join(f"json_extract(j.value, '$.{k}')" for k in PIECE_KEYS)
+        source, order = ", json_each(d.lots) AS j", "j.key"
+    return (
+        f"SELECT d.event_id, d.time, d.asset, d.term, {fields} FROM {table} AS d {source} "
+        f"WHERE d.run_id = %s AND d.tax_year = %s ORDER BY d.time, d.event_id, {order}"
+    )
+
+
+def pieces_of(run: AccountingRun, year: int) -> pd.DataFrame:
+    """The year's lot pieces as a DataFrame of the stored values (amounts as strings)."""
+    with connection.cursor() as cursor:
+        cursor.execute(pieces_sql(DisposalRow._meta.db_table), [run.pk, year])
+        found = cursor.fetchall()
+    return pd.DataFrame(found, columns=list(PIECE_COLUMNS), dtype=object)
 
 
 INCOME_COLUMNS = (
@@ -176,36 +230,11 @@ LOT_COLUMNS = (
 
 
 def rows_for(*, run: AccountingRun, year: int, zone: ZoneInfo, year_end: datetime) -> Rows:
-    """The year's disposals and income, and the open lots acquired before the year's end.
-
-    The books store open lots as of the run (``run.as_of``); for a past year these are the lots
-    acquired by its end and still open at the run, and the report says so."""
-    disposals = disposals_of(run, year, zone)
-    income = list(
-        IncomeRow.objects.filter(run=run, tax_year=year)
-        .order_by("time", "event_id")
-        .values_list(*INCOME_COLUMNS)
-    )
-    lots = list(
-        LotRow.objects.filter(run=run, acquired__lt=year_end)
-        .order_by("asset", "acquired")
-        .values_list(*LOT_COLUMNS)
-    )
-    keys = {d.event_id.split(":", 1)[0] for d in disposals}
-    keys |= {u.get("lot_id", "").split(":", 1)[0] for d in disposals for u in d.lots}
-    sources = Counter(d.source or "(none)" for d in disposals)
-    sources.update(row[6] or "(none)" for row in income)
-    return Rows(
-        disposals=disposals,
-        income=income,
-        open_lots=lots,
-        lots_as_of=run.as_of,
-        price_sources=sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
-        ledger=ledger_ids(user_id=run.user_id, keys=keys),
-    )
+    """The year's disposals, lot pieces and income, and the lots open at the year's end."""
+    return Rows(run=run, year=year, zone=zone, year_end=year_end)
 
 
-def ledger_ids(*, user_id: int, keys: set[str], chunk: int = 2000) -> dict[str, str]:
+def ledger_ids(*, user_id: int, keys: set[str], chunk: int = 10000) -> dict[str, str]:
     """refid or ledger id -> the user's ledger ids it names, space-separated."""
     found: dict[str, list[str]] = {}
     ordered = sorted(k for k in keys if k)

@@ -8,16 +8,19 @@ keeps (h) = (d) - (e): its proceeds and cost are rounded that way, its gain is t
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import defaultdict
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
+from portfolio.accounting.jurisdictions.us import form_8949_box, form_8949_part
 from portfolio.accounting.summary import ZERO_DECIMAL_CURRENCIES
 from reports.content import Report
-from reports.rows import Piece, uk_rule
+from reports.rows import local_text, uk_rule
 
 ZERO = Decimal(0)
 
@@ -27,18 +30,24 @@ def unit(currency: str) -> Decimal:
 
 
 def allocate(values: list[Decimal], currency: str) -> list[Decimal]:
-    """``values`` rounded to the minor unit so that they add up to their rounded (half-up) sum."""
+    """``values`` rounded to the minor unit so that they add up to their exact sum rounded once
+    (half up): each is rounded down, and the units left over go to the largest remainders."""
     if not values:
         return []
     step = unit(currency)
     total = sum(values, ZERO).quantize(step, rounding=ROUND_HALF_UP)
     floors = [v.quantize(step, rounding=ROUND_FLOOR) for v in values]
     left = int((total - sum(floors, ZERO)) / step)  # 0 <= left <= len(values)
-    if left:
-        order = sorted(range(len(values)), key=lambda i: floors[i] - values[i])[:left]
-        for i in order:
+    if left:  # remainders as integers (exact to 1e-20; finer only breaks ties): no sort of Decimals
+        rest = np.array([int((v - f).scaleb(20)) for v, f in zip(values, floors, strict=True)])
+        for i in np.argsort(-rest, kind="stable")[:left]:
             floors[i] += step
     return floors
+
+
+def total(values: list[Decimal], currency: str) -> Decimal:
+    """The exact sum rounded once to the minor unit (half up): the JSON's rule for totals."""
+    return sum(values, ZERO).quantize(unit(currency), rounding=ROUND_HALF_UP)
 
 
 def _fmt(values: list[Decimal]) -> list[str]:
@@ -56,44 +65,75 @@ FORM_8949 = [
 ]  # fmt: skip
 
 
+def _terms(pieces: pd.DataFrame) -> pd.Series:
+    """A piece's own term, else its disposal's; anything else counts as short."""
+    term = pieces["term"].where(pieces["term"].fillna("") != "", pieces["disposal_term"])
+    return term.where(term.isin(("short", "long")), "short")
+
+
 def form_8949(report: Report) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
-    """Form 8949 rows (one per lot piece), box by box, and each box's totals (Schedule D)."""
-    cur = report.currency
-    by_box: dict[str, list[Piece]] = defaultdict(list)
-    for piece in report.rows.pieces(report.year, ZoneInfo(report.settings["time zone"])):
-        by_box[piece.box].append(piece)
-    frames, totals = [], {}
-    for box in sorted(by_box):
-        pieces = by_box[box]
-        proceeds = allocate([p.proceeds for p in pieces], cur)
-        costs = allocate([p.cost for p in pieces], cur)
-        gains = [p - c for p, c in zip(proceeds, costs, strict=True)]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "Box": box,
-                    "Part": [p.part for p in pieces],
-                    "(a) Description": [p.description for p in pieces],
-                    "(b) Date acquired": [p.acquired for p in pieces],
-                    "(c) Date sold": [p.sold for p in pieces],
-                    "(d) Proceeds": _fmt(proceeds),
-                    "(e) Cost or other basis": _fmt(costs),
-                    "(f) Code": "",
-                    "(g) Adjustment": "",
-                    "(h) Gain or (loss)": _fmt(gains),
-                    "Disposal ledger id": [p.event_id for p in pieces],
-                    "Lot": [p.lot_id for p in pieces],
-                }
-            )
-        )
-        totals[box] = {
-            "rows": str(len(pieces)),
-            "proceeds": format(sum(proceeds, ZERO), "f"),
-            "cost": format(sum(costs, ZERO), "f"),
-            "gain": format(sum(gains, ZERO), "f"),
+    """Form 8949 rows (one per lot piece), box by box, and each box's totals (Schedule D).
+
+    Rounding rule (printed with the form): a box's totals are the exact sums of its pieces
+    rounded once to the cent, as the JSON's are; the rows' (d) and (e) are rounded so that each
+    column adds up to its total, and each row's (h) is its (d) - (e). Column (h) then adds up to
+    total (d) - total (e), which can differ from the gain total by a cent of rounding
+    (``rows_gain`` is that sum)."""
+    cur, year, pieces = report.currency, report.year, report.rows.pieces
+    if pieces.empty:
+        return pd.DataFrame(columns=FORM_8949), {}
+    zone = ZoneInfo(report.settings["time zone"])
+    terms = _terms(pieces)
+    boxes = terms.map({t: form_8949_box(t, year) for t in ("short", "long")})
+    parts = terms.map({t: form_8949_part(t) for t in ("short", "long")})
+    proceeds = [Decimal(v) for v in pieces["proceeds"].tolist()]
+    gains = [Decimal(v) for v in pieces["gain"].tolist()]
+    costs = [p - g for p, g in zip(proceeds, gains, strict=True)]
+    quantities = [_qty(Decimal(q)) for q in pieces["quantity"].tolist()]
+    frame = pd.DataFrame(
+        {
+            "Box": boxes,
+            "Part": parts,
+            "(a) Description": [
+                f"{q} {a}" for q, a in zip(quantities, pieces["asset"].tolist(), strict=True)
+            ],
+            "(b) Date acquired": local_text(pieces["acquired"], zone, "%m/%d/%Y", "UNKNOWN"),
+            "(c) Date sold": local_text(pieces["time"], zone, "%m/%d/%Y", ""),
+            "(d) Proceeds": "",
+            "(e) Cost or other basis": "",
+            "(f) Code": "",
+            "(g) Adjustment": "",
+            "(h) Gain or (loss)": "",
+            "Disposal ledger id": report.rows.piece_ledger("event_id"),
+            "Lot": report.rows.piece_ledger("lot_id"),
         }
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FORM_8949)
-    return frame, totals
+    )
+    totals = _amounts(frame, proceeds, costs, gains, cur)
+    order = np.argsort(frame["Box"].to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True), totals
+
+
+def _amounts(frame, proceeds, costs, gains, cur) -> dict[str, dict[str, str]]:
+    """Fill (d), (e) and (h) box by box (the rule of ``form_8949``); each box's totals."""
+    amounts = ("(d) Proceeds", "(e) Cost or other basis", "(h) Gain or (loss)")
+    totals, columns = {}, {name: [""] * len(frame) for name in amounts}
+    for box, index in sorted(frame.groupby("Box", sort=True).indices.items()):
+        d = allocate([proceeds[i] for i in index], cur)
+        e = allocate([costs[i] for i in index], cur)
+        h = [p - c for p, c in zip(d, e, strict=True)]
+        for name, values in zip(columns, (d, e, h), strict=True):
+            for i, text in zip(index, _fmt(values), strict=True):
+                columns[name][i] = text
+        totals[box] = {
+            "rows": str(len(index)),
+            "proceeds": format(sum(d, ZERO), "f"),
+            "cost": format(sum(e, ZERO), "f"),
+            "gain": format(total([gains[i] for i in index], cur), "f"),
+            "rows_gain": format(sum(h, ZERO), "f"),
+        }
+    for name, values in columns.items():
+        frame[name] = values
+    return totals
 
 
 def turbotax(form: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +161,7 @@ def disposals(report: Report) -> pd.DataFrame:
             "Allowable cost": _fmt(allocate([d.basis for d in rows], cur)),
             "Gain or loss": _fmt(allocate([d.gain for d in rows], cur)),
             "Term": [d.term for d in rows],
-            "Matched by": _rules(rows) if report.run.jurisdiction == "uk" else "",
+            "Matched by": _rules(report) if report.run.jurisdiction == "uk" else "",
             "Ledger id": [report.rows.ledger_of(d.event_id) for d in rows],
             "Price source": [d.source for d in rows],
         }
@@ -140,8 +180,16 @@ def disposals(report: Report) -> pd.DataFrame:
     return frame
 
 
-def _rules(rows) -> list[str]:
-    return ["; ".join(sorted({uk_rule(u.get("lot_id", "")) for u in d.lots})) for d in rows]
+def _rules(report: Report) -> list[str]:
+    """Each disposal's matching rules, from its lot pieces."""
+    rules: dict[str, set[str]] = defaultdict(set)
+    for event_id, lot_id in zip(
+        report.rows.pieces["event_id"].tolist(),
+        report.rows.pieces["lot_id"].fillna("").tolist(),
+        strict=True,
+    ):
+        rules[event_id].add(uk_rule(lot_id))
+    return ["; ".join(sorted(rules[d.event_id])) for d in report.rows.disposals]
 
 
 def income(report: Report) -> pd.DataFrame:
@@ -176,30 +224,35 @@ def open_lots(report: Report) -> pd.DataFrame:
 
 
 def audit_trail(report: Report) -> pd.DataFrame:
-    """For every disposal, each lot it used: the ledger ids of both ends and the lot's figures."""
-    out: dict[str, list] = defaultdict(list)
-    ledger_of = report.rows.ledger_of
-    for d in report.rows.disposals:
-        for use in d.lots:
-            out["Disposal ledger id"].append(ledger_of(d.event_id))
-            out["Engine event"].append(d.event_id)
-            out["Date sold"].append(d.day.isoformat())
-            out["Asset"].append(d.asset)
-            out["Acquisition ledger id"].append(ledger_of(use.get("lot_id", "")))
-            out["Lot"].append(use.get("lot_id", ""))
-            out["Acquired"].append((use.get("acquired") or "unknown")[:10])
-            out["Quantity"].append(use.get("quantity", ""))
-            out["Basis"].append(use.get("basis", ""))
-            out["Proceeds"].append(use.get("proceeds", ""))
-            out["Gain"].append(use.get("gain", ""))
-    columns = ["Disposal ledger id", "Engine event", "Date sold", "Asset", "Acquisition ledger id",
-               "Lot", "Acquired", "Quantity", "Basis", "Proceeds", "Gain"]  # fmt: skip
-    return pd.DataFrame(out, columns=columns)
+    """For every disposal, each lot it used: the ledger ids of both ends and the lot's figures
+    (the stored amounts, unrounded)."""
+    pieces, rows = report.rows.pieces, report.rows
+    zone = ZoneInfo(report.settings["time zone"])
+    return pd.DataFrame(
+        {
+            "Disposal ledger id": rows.piece_ledger("event_id"),
+            "Engine event": pieces["event_id"],
+            "Date sold": local_text(pieces["time"], zone, "%Y-%m-%d", ""),
+            "Asset": pieces["asset"],
+            "Acquisition ledger id": rows.piece_ledger("lot_id"),
+            "Lot": pieces["lot_id"].fillna(""),
+            "Acquired": pieces["acquired"].fillna("unknown").str[:10],
+            "Quantity": pieces["quantity"].fillna(""),
+            "Basis": pieces["basis"].fillna(""),
+            "Proceeds": pieces["proceeds"].fillna(""),
+            "Gain": pieces["gain"].fillna(""),
+        }
+    )
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV (the csv module over its columns as lists: faster than ``to_csv`` for
+    columns of strings, and the same text)."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    columns = [frame[c].fillna("").tolist() for c in frame.columns]
+    writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue().encode()
 
 

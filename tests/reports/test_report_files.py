@@ -147,8 +147,16 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
         by_box[row["Box"]].append(row)
     for box, rows in by_box.items():  # rows per box sum to the box totals (Schedule D)
         assert str(column_sum(rows, "(d) Proceeds")) == box_totals[box]["proceeds"]
-        assert str(column_sum(rows, "(h) Gain or (loss)")) == box_totals[box]["gain"]
-        assert f"proceeds {box_totals[box]['proceeds']}, cost {box_totals[box]['cost']}" in text
+        assert str(column_sum(rows, "(h) Gain or (loss)")) == box_totals[box]["rows_gain"]
+        t = box_totals[box]
+        assert f"proceeds {t['proceeds']}, cost {t['cost']}, gain {t['gain']}" in text
+    assert "rounded once to the cent" in text  # the rounding rule is stated with the form
+    for term, box in (  # a box's gain total is the JSON's, to the cent (one box per term here)
+        ("short_term", "C" if year < 2025 else "I"),
+        ("long_term", "F" if year < 2025 else "L"),
+    ):
+        if box in box_totals:
+            assert box_totals[box]["gain"] == summary[term]["gain"], (box, box_totals[box])
 
     turbotax = csv_rows(files["turbotax_capital_gains.csv"])  # box by box, as Form 8949
     terms = [Decimal(summary[t]["proceeds"]) for t in ("short_term", "long_term")]
