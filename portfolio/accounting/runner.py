@@ -203,6 +203,7 @@ class Runner:
             parts, short = book.take(op.qty)  # self._take, inlined
             if short:
                 parts.append(self.shortfall(op, short))
+            at = self._record(op, parts)
         else:  # the pool's book is needed only for what the day and 30-day rules leave
             stand_ins = self._uk_lots
             parts = [
@@ -212,7 +213,10 @@ class Runner:
             take = uk.pool_take[index]
             if take > ZERO:
                 parts += self.take_pool(op, take)
-        at = self._record(op, parts)
+            at = self._record(op, parts)
+            # the s104 pool after it (an AverageBook; the pool holds tokens withdrawn too)
+            pool = self.book(op.asset, op.wallet).pool  # type: ignore[attr-defined]
+            self.disposals[at + 17 : at + 19] = (pool.qty, pool.cost) if pool else (ZERO, ZERO)
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
         if self.warn_from is not None and op.date >= self.warn_from:
@@ -269,7 +273,7 @@ class Runner:
         at = len(disposals)
         disposals += (op.event_id, op.time, sold, year, op.asset, op.wallet, op.qty, proceeds,
                       basis_total, proceeds - basis_total, term, start, len(self.uses),
-                      op.reason or "sale", op.source, op.costs, ZERO)  # fmt: skip
+                      op.reason or "sale", op.source, op.costs, ZERO, None, None)  # fmt: skip
         return at
 
     def _split(self, op: Op, parts: list[Piece]) -> tuple[str, Decimal]:
@@ -384,4 +388,4 @@ class Runner:
         term = "short" if self.jur.has_term else "none"
         self.disposals += (op.event_id, op.time, op.date, self._year(op.date), op.asset, op.wallet,
                            op.qty, proceeds, basis, value, term, start, start,
-                           f"margin {op.reason}", op.source, ZERO, ZERO)  # fmt: skip
+                           f"margin {op.reason}", op.source, ZERO, ZERO, None, None)  # fmt: skip
