@@ -42,6 +42,9 @@ class Disposal:
     reason: str
     source: str
     lots: list[dict]
+    #: UK: the Section 104 pool (quantity, allowable cost) right after it; None elsewhere.
+    pool_quantity_after: Decimal | None = None
+    pool_cost_after: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,7 @@ def uk_rule(lot_id: str) -> str:
 
 DISPOSAL_COLUMNS = (
     "event_id", "time", "asset", "wallet", "quantity", "proceeds", "basis", "gain", "term",
-    "reason", "proceeds_source", "lots",
+    "reason", "proceeds_source", "lots", "pool_quantity_after", "pool_cost_after",
 )  # fmt: skip
 
 
@@ -149,12 +152,13 @@ def disposals_of(run: AccountingRun, year: int, zone: ZoneInfo) -> list[Disposal
     with connection.cursor() as cursor:
         cursor.execute(sql, [run.pk, year])
         while batch := cursor.fetchmany(5000):
-            for e, t, asset, wallet, q, p, b, g, term, reason, source, lots in batch:
+            for e, t, asset, wallet, q, p, b, g, term, reason, source, lots, pq, pc in batch:
                 out.append(
                     Disposal(
                         e, _aware(t).astimezone(zone).date(), asset, wallet, _decimal(q),
                         _decimal(p), _decimal(b), _decimal(g), term, reason, source,
                         json.loads(lots) if isinstance(lots, str) else lots,
+                        None if pq is None else _decimal(pq), None if pc is None else _decimal(pc),
                     )
                 )  # fmt: skip
     return out

@@ -107,4 +107,3 @@ def test_other_methods_and_jurisdictions_record_no_pool():
     for method, jurisdiction in (("fifo", "us"), ("average", "generic"), ("hifo", "generic")):
         result = run(*lines, method=method, jurisdiction=jurisdiction)
         assert after(result) == [(None, None)]
-
