@@ -214,9 +214,16 @@ class Runner:
             if take > ZERO:
                 parts += self.take_pool(op, take)
             at = self._record(op, parts)
-            # the s104 pool after it (an AverageBook; the pool holds tokens withdrawn too)
-            pool = self.book(op.asset, op.wallet).pool  # type: ignore[attr-defined]
-            self.disposals[at + 17 : at + 19] = (pool.qty, pool.cost) if pool else (ZERO, ZERO)
+            # the s104 pool after it, the record's last two fields (an AverageBook, never per
+            # wallet under UK matching; the pool holds the tokens withdrawn too)
+            book = self.books.get((op.asset, "all"))
+            pool = book.pool if book is not None else None  # type: ignore[attr-defined]
+            disposals = self.disposals
+            if pool is not None:
+                disposals[-2] = pool.qty
+                disposals[-1] = pool.cost
+            else:
+                disposals[-2] = disposals[-1] = ZERO
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
         if self.warn_from is not None and op.date >= self.warn_from:
