@@ -31,7 +31,9 @@ FORM_8949_COLUMNS = {
 }  # fmt: skip
 AMOUNTS = ("(d) Proceeds", "(e) Cost or other basis", "(h) Gain or (loss)", "Proceeds",
            "Allowable cost", "Adjusted cost base", "Gain or loss", "Superficial loss denied",
-           "Value", "Cost basis", "Quantity")  # fmt: skip
+           "Value", "Cost basis", "Quantity", tables.POOL_QUANTITY, tables.POOL_COST)  # fmt: skip
+#: Shorter titles where the PDF's monospace lines are tight (the CSV keeps the long ones).
+PDF_TITLES = {tables.POOL_QUANTITY: "Pool after", tables.POOL_COST: "Pool cost after"}
 INCOME_COLUMNS = ["Date", "Asset", "Quantity", "Value", "Type", "Price source", "Ledger id"]
 
 
@@ -72,7 +74,7 @@ def _jurisdiction_section(report: Report) -> dict:
             )
         return {"boxes": boxes}
     frame = tables.disposals(report)
-    columns = [c for c in frame.columns if c not in ("Price source",)]
+    columns = {c: PDF_TITLES.get(c, c) for c in frame.columns if c not in ("Price source",)}
     return {"disposal_rows": table(frame, columns)}
 
 

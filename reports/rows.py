@@ -41,6 +41,9 @@ class Disposal:
     term: str
     reason: str
     source: str
+    #: UK: the Section 104 pool (quantity, allowable cost) right after it; None elsewhere.
+    pool_quantity_after: Decimal | None = None
+    pool_cost_after: Decimal | None = None
 
 
 class Rows:
@@ -119,7 +122,7 @@ def uk_rule(lot_id: str) -> str:
 
 DISPOSAL_COLUMNS = (
     "event_id", "time", "asset", "wallet", "quantity", "proceeds", "basis", "gain", "term",
-    "reason", "proceeds_source",
+    "reason", "proceeds_source", "pool_quantity_after", "pool_cost_after",
 )  # fmt: skip
 
 
@@ -178,9 +181,10 @@ def disposals_of(run: AccountingRun, year: int, zone: ZoneInfo) -> list[Disposal
     return [
         Disposal(
             e, day, asset, wallet, _decimal(q), _decimal(p), _decimal(b), _decimal(g), term,
-            reason, source,
+            reason, source, None if pq is None else _decimal(pq),
+            None if pc is None else _decimal(pc),
         )
-        for (e, _t, asset, wallet, q, p, b, g, term, reason, source), day in zip(
+        for (e, _t, asset, wallet, q, p, b, g, term, reason, source, pq, pc), day in zip(
             found, days, strict=True
         )
     ]  # fmt: skip

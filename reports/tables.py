@@ -169,6 +169,10 @@ def disposals(report: Report) -> pd.DataFrame:
     jurisdiction = report.run.jurisdiction
     if jurisdiction != "uk":
         frame = frame.drop(columns=["Matched by"])
+    else:  # the Section 104 pool right after each disposal (HMRC CRYPTO22200)
+        at = frame.columns.get_loc("Matched by") + 1
+        frame.insert(at, POOL_QUANTITY, [_qty_or_blank(d.pool_quantity_after) for d in rows])
+        frame.insert(at + 1, POOL_COST, [_money_or_blank(d.pool_cost_after, cur) for d in rows])
     if jurisdiction == "de":  # Anlage SO: held a year or less is taxable, longer exempt
         frame["Anlage SO"] = ["taxable (held <= 1 year)" if d.term == "short" else
                               "exempt (held > 1 year)" for d in rows]  # fmt: skip
@@ -178,6 +182,20 @@ def disposals(report: Report) -> pd.DataFrame:
             allocate([d.gain - (d.proceeds - d.basis) for d in rows], cur)
         )
     return frame
+
+
+#: The UK schedule's pool columns; blank where the run did not record the pool (stored before).
+POOL_QUANTITY, POOL_COST = "Pool after: quantity", "Pool after: allowable cost"
+
+
+def _qty_or_blank(value: Decimal | None) -> str:
+    return "" if value is None else _qty(value)
+
+
+def _money_or_blank(value: Decimal | None, currency: str) -> str:
+    if value is None:
+        return ""
+    return format(value.quantize(unit(currency), rounding=ROUND_HALF_UP), "f")
 
 
 def _rules(report: Report) -> list[str]:

@@ -52,6 +52,10 @@ class DisposalRecord(NamedTuple):
     proceeds_source: str
     costs: Decimal = ZERO
     adjustment: Decimal = ZERO
+    #: UK share matching only (None elsewhere): the Section 104 pool of the asset right after
+    #: this disposal, its quantity and allowable cost (HMRC CRYPTO22200, CG51550).
+    pool_quantity_after: Decimal | None = None
+    pool_cost_after: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,6 +203,7 @@ class Runner:
             parts, short = book.take(op.qty)  # self._take, inlined
             if short:
                 parts.append(self.shortfall(op, short))
+            at = self._record(op, parts)
         else:  # the pool's book is needed only for what the day and 30-day rules leave
             stand_ins = self._uk_lots
             parts = [
@@ -212,7 +213,17 @@ class Runner:
             take = uk.pool_take[index]
             if take > ZERO:
                 parts += self.take_pool(op, take)
-        at = self._record(op, parts)
+            at = self._record(op, parts)
+            # the s104 pool after it, the record's last two fields (an AverageBook, never per
+            # wallet under UK matching; the pool holds the tokens withdrawn too)
+            book = self.books.get((op.asset, "all"))
+            pool = book.pool if book is not None else None  # type: ignore[attr-defined]
+            disposals = self.disposals
+            if pool is not None:
+                disposals[-2] = pool.qty
+                disposals[-1] = pool.cost
+            else:
+                disposals[-2] = disposals[-1] = ZERO
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
         if self.warn_from is not None and op.date >= self.warn_from:
@@ -269,7 +280,7 @@ class Runner:
         at = len(disposals)
         disposals += (op.event_id, op.time, sold, year, op.asset, op.wallet, op.qty, proceeds,
                       basis_total, proceeds - basis_total, term, start, len(self.uses),
-                      op.reason or "sale", op.source, op.costs, ZERO)  # fmt: skip
+                      op.reason or "sale", op.source, op.costs, ZERO, None, None)  # fmt: skip
         return at
 
     def _split(self, op: Op, parts: list[Piece]) -> tuple[str, Decimal]:
@@ -385,4 +396,4 @@ class Runner:
         term = "short" if self.jur.has_term else "none"
         self.disposals += (op.event_id, op.time, op.date, self._year(op.date), op.asset, op.wallet,
                            op.qty, proceeds, basis, value, term, start, start,
-                           f"margin {op.reason}", op.source, ZERO, ZERO)  # fmt: skip
+                           f"margin {op.reason}", op.source, ZERO, ZERO, None, None)  # fmt: skip

@@ -22,7 +22,7 @@ from portfolio.accounting.results import DisposalRecord, LotUse
 
 R = TypeVar("R")
 #: Fields per record in the flat lists: ``DisposalRecord`` (its ``lots`` as a start/end span).
-DISPOSAL_WIDTH = 17
+DISPOSAL_WIDTH = 19
 USE_WIDTH = 8
 RECORD_WIDTH = 10  # IncomeRecord and FeeRecord
 

@@ -150,6 +150,22 @@ class DisposalRow(models.Model):
     reason = models.CharField(max_length=64, blank=True, default="")
     proceeds_source = models.TextField(blank=True, default="")
     lots = models.JSONField(default=list, help_text="the lots consumed, amounts as strings")
+    #: UK share matching only (NULL elsewhere, and on rows stored before it was recorded): the
+    #: asset's Section 104 pool right after this disposal (HMRC CRYPTO22200, CG51550).
+    pool_quantity_after = models.DecimalField(
+        **AMOUNT,
+        null=True,
+        blank=True,
+        help_text="UK only: the Section 104 pool's quantity right after the disposal "
+        "(null elsewhere)",
+    )
+    pool_cost_after = models.DecimalField(
+        **AMOUNT,
+        null=True,
+        blank=True,
+        help_text="UK only: the Section 104 pool's allowable cost right after the disposal, "
+        "in the run's base currency (null elsewhere)",
+    )
 
     class Meta:
         db_table = "reports_disposalrow"

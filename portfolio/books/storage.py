@@ -56,6 +56,8 @@ DISPOSAL_FIELDS = (
     "term",
     "reason",
     "proceeds_source",
+    "pool_quantity_after",
+    "pool_cost_after",
 )
 INCOME_FIELDS = (
     "event_id",

@@ -52,6 +52,15 @@ class DisposalView:
     def lots(self) -> list[dict]:
         return [{**lot, "rule": rule_of(lot["lot_id"])} for lot in self.row.lots]
 
+    @property
+    def pool_after(self) -> tuple[Decimal, Decimal] | None:
+        """UK: the s104 pool (quantity, allowable cost) right after the disposal; None where the
+        run did not record it (other jurisdictions, runs stored before it was recorded)."""
+        row = self.row
+        if row.pool_quantity_after is None or row.pool_cost_after is None:
+            return None
+        return row.pool_quantity_after, row.pool_cost_after
+
 
 def disposal_view(row: DisposalRow) -> DisposalView:
     rules, pool = [], None

@@ -168,3 +168,23 @@ def test_a_disposal_links_to_its_entries_and_each_lot_to_its_acquisition(client)
     assert f'href="/transactions/?q={row.event_id.replace(":", "%3A")}">ledger entries' in page
     assert 'href="/transactions/?q=RBUY0001" title="the acquisition' in page
     assert "4\u00a0Mar\u00a02021" in page
+
+
+def test_tax_year_shows_the_s104_pool_after_each_uk_disposal(client):
+    """The stored pool after (quantity and cost with its currency); a dash where not stored."""
+    user, data = user_with_pages(entries=10, disposals=12)
+    client.force_login(user)
+    year = data.run.years.order_by("-year").first().year
+    row, other = DisposalRow.objects.filter(run=data.run, tax_year=year).order_by("time")[:2]
+    row.pool_quantity_after, row.pool_cost_after = Decimal("10000"), Decimal("31363.636363636364")
+    row.save()
+    page = client.get(reverse("tax_year", args=[year])).content.decode()
+    assert '<th class="num" scope="col">Pool after</th>' in page
+
+    def cell(event_id: str) -> str:
+        text = page[page.index(f'<tr data-event="{event_id}"') :]
+        text = text[text.index('data-label="Pool after"') :]
+        return text[: text.index("</td>")]
+
+    assert f"10,000 {row.asset}" in cell(row.event_id) and "31,363.64 GBP" in cell(row.event_id)
+    assert cell(other.event_id).endswith(">—")

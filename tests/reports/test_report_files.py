@@ -279,11 +279,38 @@ def test_uk_schedule_names_the_rule_of_each_disposal_and_adds_up(books, tmp_path
     assert all(set(r["Matched by"].split("; ")) <= rules for r in rows)
     assert column_sum(rows, "Proceeds") == Decimal(summary["disposals"]["proceeds"])
     assert column_sum(rows, "Gain or loss") == Decimal(summary["disposals"]["gain"])
+    _the_pool_after_is_stored_and_printed(run, year, rows)
     text = pdf_text(report_pdf(report), tmp_path)
     assert "SA108" in text and "Section 104 pool" in text
+    assert "Pool cost after" in text and "not stored" not in text
     for key in ("gains", "losses", "net_gain"):
         assert summary[key] in text
     assert "Capital Gains Tax at the higher rate" in text and "TCGA 1992 s3" in text
+
+
+def _the_pool_after_is_stored_and_printed(run, year: int, rows: list[dict]) -> None:
+    """A UK rebuild stores the s104 pool after each disposal (margin PnL has none), the schedule
+    prints it, and a disposal from the pool leaves its average cost as it was (HMRC CRYPTO22200:
+    the pool after = the pool before less the part disposed of, at average cost)."""
+    stored = list(run.disposals.filter(tax_year=year).order_by("time", "event_id"))
+    sales = [d for d in stored if not d.reason.startswith("margin")]
+    assert sales and all(d.pool_quantity_after is not None for d in sales)
+    assert all(d.pool_quantity_after >= 0 and d.pool_cost_after >= 0 for d in sales)
+    checked = 0
+    for d in sales:
+        pieces = [u for u in d.lots if u["lot_id"].startswith("s104:")]
+        if len(pieces) == 1 and d.pool_quantity_after > 0 and Decimal(pieces[0]["quantity"]):
+            taken = Decimal(pieces[0]["basis"]) / Decimal(pieces[0]["quantity"])
+            left = d.pool_cost_after / d.pool_quantity_after
+            assert abs(taken - left) <= Decimal("1e-9") * max(taken, Decimal(1)), d.event_id
+            checked += 1
+    assert checked
+    for row, d in zip(rows, stored, strict=True):
+        if d.pool_quantity_after is None:
+            assert row[tables.POOL_QUANTITY] == row[tables.POOL_COST] == ""
+            continue
+        assert Decimal(row[tables.POOL_QUANTITY]) == d.pool_quantity_after
+        assert abs(Decimal(row[tables.POOL_COST]) - d.pool_cost_after) <= Decimal("0.005")
 
 
 @pytest.mark.parametrize(
