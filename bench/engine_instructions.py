@@ -73,6 +73,7 @@ def instructions(tree: str, count: int, config: str, transfers: bool, run: bool)
             capture_output=True,
             text=True,
             check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},  # set and dict orders alike in every run
         )
     match = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
     if not match:
