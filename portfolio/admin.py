@@ -138,3 +138,10 @@ class PriceCoverageAdmin(admin.ModelAdmin):
 class ManualPriceAdmin(admin.ModelAdmin):
     list_display = ("user", "asset", "quote", "time", "price", "note")
     search_fields = ("asset",)
+
+
+@admin.register(models.OpenOrder)
+class OpenOrderAdmin(admin.ModelAdmin):
+    list_display = ("order_id", "connection", "market", "pair", "side", "volume", "opened_at")
+    list_filter = ("market", "side")
+    search_fields = ("order_id", "pair", "connection__label", "connection__user__username")
