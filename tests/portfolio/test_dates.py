@@ -17,7 +17,7 @@ from portfolio.books.models import UnknownBasisDepositRow
 from portfolio.models import ImportRecord, OpenOrder, Reconciliation, SyncRun
 from portfolio.prices.models import ManualPrice
 from reports.models import ReportFile
-from tests.factories import make_books, make_connection
+from tests.factories import UserFactory, make_books, make_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,13 @@ OTHER_FORMATS = re.compile(
 
 
 @pytest.fixture
-def dated(django_user_model):
-    """One user whose every dated object sits at SUMMER or WINTER (UTC)."""
-    from tests.factories import UserFactory
+def dated():
+    return dated_user("zoned")
 
-    user = UserFactory(username="zoned")
+
+def dated_user(username: str):
+    """One user whose every dated object sits at SUMMER or WINTER (UTC)."""
+    user = UserFactory(username=username)
     connection = make_connection(user=user)
     books = make_books(user=user, connection=connection)
     type(connection).objects.filter(pk=connection.pk).update(created_at=SUMMER)
@@ -62,7 +64,7 @@ def dated(django_user_model):
     books["run"].problems = [{"code": "missing_price", "asset": "ETH", "time": SUMMER.isoformat(),
                               "message": "no price"}]  # fmt: skip
     books["run"].save(update_fields=["problems"])
-    call_command("api_token", user="zoned", name="script", stdout=StringIO())
+    call_command("api_token", user=username, name="script", stdout=StringIO())
     ApiToken.objects.filter(user=user).update(created=SUMMER, last_used_at=WINTER)
     report = ReportFile.objects.create(owner=user, year=2024, format="pdf", path="x.pdf",
                                        parameters={"scope": "all"})  # fmt: skip
@@ -70,7 +72,7 @@ def dated(django_user_model):
     return user, connection, books
 
 
-def _pages(connection, books) -> dict[str, list]:
+def pages_of(connection, books) -> dict[str, list]:
     """Each page and the moments it must show."""
     return {
         f"/accounts/connections/{connection.pk}/": [SUMMER, WINTER],  # added; sync run; reconcil.
@@ -85,7 +87,7 @@ def _pages(connection, books) -> dict[str, list]:
     }
 
 
-def _set_zone(user, books, zone: str) -> None:
+def set_zone(user, books, zone: str) -> None:
     """The profile's zone, with the stored books computed for it (so they stay current)."""
     profile = profile_for(user=user)
     profile.jurisdiction, profile.base_currency, profile.cost_basis_method = "us", "USD", "fifo"
@@ -97,10 +99,10 @@ def _set_zone(user, books, zone: str) -> None:
 @pytest.mark.parametrize("zone", ["Europe/London", "America/New_York"])
 def test_older_pages_show_every_moment_in_the_one_format_and_the_users_zone(client, dated, zone):
     user, connection, books = dated
-    _set_zone(user, books, zone)
+    set_zone(user, books, zone)
     client.force_login(user)
     other_zone = "America/New_York" if zone == "Europe/London" else "Europe/London"
-    for url, moments in _pages(connection, books).items():
+    for url, moments in pages_of(connection, books).items():
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
@@ -114,7 +116,7 @@ def test_older_pages_show_every_moment_in_the_one_format_and_the_users_zone(clie
 
 def test_the_sync_status_json_shows_moments_in_the_same_format(client, dated):
     user, connection, books = dated
-    _set_zone(user, books, "America/New_York")
+    set_zone(user, books, "America/New_York")
     client.force_login(user)
     run = client.get(f"/sync/status.json?connection={connection.pk}").json()["runs"][0]
     assert run["created_display"] == SHOWN["America/New_York"][SUMMER]
