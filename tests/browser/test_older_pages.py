@@ -8,7 +8,7 @@ Screenshots go to var/screenshots/older-*.png.
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_pages import SIZES, viewport  # noqa: F401  (the 1366/390 px fixture)
+from tests.browser.test_pages import viewport  # noqa: F401  (the 1366/390 px fixture)
 from tests.factories import PASSWORD
 from tests.portfolio.test_dates import SHOWN, dated_user, pages_of, set_zone
 
@@ -20,7 +20,7 @@ UNLABELLED = """() => [...document.querySelectorAll('main input, main select, ma
   .map(f => f.name || f.id || f.outerHTML.slice(0, 60))"""
 
 
-def test_older_pages_fit_label_their_fields_and_show_the_users_zone(viewport, live_server):
+def test_older_pages_fit_label_their_fields_and_show_the_users_zone(viewport, live_server):  # noqa: F811
     kind, width, page, errors = viewport
     user, connection, books = dated_user(f"older_{kind}")
     zone = "America/New_York"
