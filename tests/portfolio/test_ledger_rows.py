@@ -23,7 +23,8 @@ TAG = "{% load ledger_rows %}{% ledger_rows rows %}"
 def _entry(n, **kw):
     fields = dict(ledger_id=f"L{n}", time=timezone.now(), type="trade", subtype="", asset="BTC",
                   wallet="spot", amount=Decimal("-0.1234567891"), fee=Decimal("0.0001000000"),
-                  balance=Decimal("16336.8515819727"), refid=f"R{n}", connection_label="Main")  # fmt: skip
+                  balance=Decimal("16336.8515819727"), refid=f"R{n}",
+                  connection_label="Main")  # fmt: skip
     return SimpleNamespace(**{**fields, **kw})
 
 
