@@ -120,7 +120,7 @@ def test_the_current_tax_year_has_a_page_and_a_future_one_does_not(client):
     assert response.status_code == 200 and "Disposals (0)" in response.content.decode()
     year = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
     assert client.get(reverse("tax_year", args=[int(year) + 1])).status_code == 404
-    assert 'id="downloads"' in response.content.decode()  # the reports branch's panel goes here
+    assert 'id="download"' in response.content.decode()  # the reports branch's Download panel
     picked = client.get(reverse("tax_year_current") + "?year=2023")  # the year picker, no JS
     assert picked.status_code == 302 and picked.url == reverse("tax_year", args=[2023])
 
