@@ -66,10 +66,10 @@ def sync_runs_for_user(
 
 
 def _local(moment) -> str:
-    """The page's date format, in the zone of the request (the profile's, set by middleware)."""
-    from django.utils import timezone
+    """The pages' one date format, in the zone of the request (the profile's, set by middleware)."""
+    from portfolio.templatetags.numbers import when
 
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    return when(moment)
 
 
 def sync_run_json(view: RunView) -> dict:

@@ -121,6 +121,7 @@ def unknown_bases(request: HttpRequest) -> HttpResponse:
         "rows": [(row, entered.get(row.event_id)) for row in rows],
         "uses_entered": profile.unknown_basis == UnknownBasis.ENTERED.value,
         "profile": profile,
+        "asset_decimals": asset_decimals_for(user=request.user),
     }
     return render(request, "reports/unknown_bases.html", context)
 
@@ -151,7 +152,9 @@ def unknown_basis_edit(request: HttpRequest, row_id: int) -> HttpResponse:
         else:
             messages.success(request, "Basis saved. Your accounts are being recomputed.")
             return redirect("unknown_bases")
-    return render(request, "reports/unknown_basis_edit.html", {"form": form, "deposit": deposit})
+    decimals = asset_decimals_for(user=request.user)
+    context = {"form": form, "deposit": deposit, "asset_decimals": decimals}
+    return render(request, "reports/unknown_basis_edit.html", context)
 
 
 @login_required

@@ -116,3 +116,29 @@ def day(value) -> str:
     if getattr(value, "tzinfo", None) is not None:
         value = timezone.localtime(value)
     return value.strftime("%-d\u00a0%b\u00a0%Y")
+
+
+@register.filter
+def month(value) -> str:
+    """A month in the same format: 'Dec 2026' (for totals by month)."""
+    if value is None or value == "":
+        return "—"
+    if getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value)
+    return value.strftime("%b\u00a0%Y")
+
+
+@register.filter
+def input_date(value) -> str:
+    """A date as an <input type="date"> needs it ('2026-12-07'); the browser shows it its way."""
+    if value is None or value == "":
+        return ""
+    if getattr(value, "tzinfo", None) is not None:
+        value = timezone.localtime(value).date()
+    return value.isoformat()[:10]
+
+
+@register.filter
+def rate(value) -> str:
+    """A rate-limit figure with no padding zeros: Decimal('20.000') -> '20', '0.330' -> '0.33'."""
+    return trimmed(value, 3)
