@@ -20,7 +20,9 @@ def test_the_dispatcher_requests_a_sync_for_each_due_connection_once(simulator, 
     daily.sync_interval_minutes = 1440
     daily.save()
     SyncRun.objects.create(connection=daily, trigger=SyncTrigger.MANUAL, state=SyncState.SUCCEEDED)
-    with mock.patch("portfolio.tasks.sync_connection.delay", return_value=mock.Mock(id="t-1")) as delay:
+    with mock.patch(
+        "portfolio.tasks.sync_connection.delay", return_value=mock.Mock(id="t-1")
+    ) as delay:
         assert dispatch_due_syncs() == 1  # the daily one ran a moment ago
         assert dispatch_due_syncs() == 0  # the hourly one is queued: joined, not duplicated
     run = SyncRun.objects.get(connection=hourly)
