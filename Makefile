@@ -20,7 +20,7 @@ $(VENV)/.deps: requirements.txt | $(VENV)/bin/python pdf-libs
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(VENV)/bin/python pdf-libs
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.deps
 
