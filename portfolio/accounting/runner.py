@@ -214,20 +214,23 @@ class Runner:
             if take > ZERO:
                 parts += self.take_pool(op, take)
             at = self._record(op, parts)
-            # the s104 pool after it, the record's last two fields (an AverageBook, never per
-            # wallet under UK matching; the pool holds the tokens withdrawn too)
-            book = self.books.get((op.asset, "all"))
-            pool = book.pool if book is not None else None  # type: ignore[attr-defined]
-            disposals = self.disposals
-            if pool is not None:
-                disposals[-2] = pool.qty
-                disposals[-1] = pool.cost
-            else:
-                disposals[-2] = disposals[-1] = ZERO
+            self.record_pool_after(op.asset)
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
+
+    def record_pool_after(self, asset: str) -> None:
+        """The s104 pool right after the disposal just recorded, as its last two fields (an
+        AverageBook, never per wallet under UK matching; the pool holds the tokens withdrawn)."""
+        book = self.books.get((asset, "all"))
+        pool = book.pool if book is not None else None  # type: ignore[attr-defined]
+        disposals = self.disposals
+        if pool is not None:
+            disposals[-2] = pool.qty
+            disposals[-1] = pool.cost
+        else:
+            disposals[-2] = disposals[-1] = ZERO
 
     def _uk_lot(self, rule: str, day: date) -> Lot:
         """The read-only stand-in lot of a same-day or 30-day match, one per (rule, day)."""

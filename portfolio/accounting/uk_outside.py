@@ -95,6 +95,7 @@ class UkRunner(Runner):
         if take > ZERO:
             parts += self.take_pool(op, take)
         self._record(op, parts)
+        self.record_pool_after(asset)
         have, on_kraken = self.on_kraken.get(asset, ZERO), self.on_kraken
         on_kraken[asset] = have - op.qty if op.qty <= have else ZERO
         if self.warn_from is not None and op.date >= self.warn_from:
