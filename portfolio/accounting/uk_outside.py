@@ -19,6 +19,9 @@ alone cannot say what is on Kraken, so:
   part is held outside at zero basis and joins the pool at zero basis if it comes back;
 * the part of a sale that the pool covers may take only the pool's units on Kraken (pool less
   away); beyond that it is missing history, booked at zero basis as the other methods do;
+* a sale beyond what is on Kraken leaves Kraken owing the difference, less the part reported as a
+  shortfall: the rest is matched (same day or 30 days) with acquisitions whose units it sold, so
+  their arrival only pays that back and never lets a withdrawal take more than the pool holds;
 * units that leave without a disposal (a network fee carried out with its basis) take the pool's
   average cost, limited to what is on Kraken.
 
@@ -91,12 +94,15 @@ class UkRunner(Runner):
             (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
             for rule, day, q, c in uk.matches[index]
         ]
-        take = uk.pool_take[index]
+        take, short = uk.pool_take[index], ZERO
         if take > ZERO:
-            parts += self.take_pool(op, take)
+            pooled = self.take_pool(op, take)
+            if pooled[-1][0].lot_id == f"missing:{op.event_id}":
+                short = pooled[-1][1]
+            parts += pooled
         self._record(op, parts)
-        have, on_kraken = self.on_kraken.get(asset, ZERO), self.on_kraken
-        on_kraken[asset] = have - op.qty if op.qty <= have else ZERO
+        left = self.on_kraken.get(asset, ZERO) - op.qty
+        self.on_kraken[asset] = left if left >= ZERO else min(left + short, ZERO)
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
 
