@@ -87,7 +87,8 @@ class UkRunner(Runner):
         on_kraken[asset] = on_kraken.get(asset, ZERO) + op.qty
 
     def dispose(self, index: int, op: Op) -> None:
-        """The pre-matched pieces, then the pool's part (``take_pool``); counts what leaves."""
+        """The pre-matched pieces, then the pool's part (``take_pool``); records the pool after
+        it (as ``Runner.dispose`` does, which this replaces) and counts what leaves."""
         uk, stand_ins, asset = self.uk, self._uk_lots, op.asset
         assert uk is not None
         parts = [
@@ -101,6 +102,8 @@ class UkRunner(Runner):
                 short = pooled[-1][1]
             parts += pooled
         self._record(op, parts)
+        pool = self._pool(asset)  # the s104 pool after it, the record's last two fields
+        self.disposals[-2:] = (pool.qty, pool.cost) if pool is not None else (ZERO, ZERO)
         left = self.on_kraken.get(asset, ZERO) - op.qty
         self.on_kraken[asset] = left if left >= ZERO else min(left + short, ZERO)
         if self.warn_from is not None and op.date >= self.warn_from:
