@@ -180,13 +180,17 @@ class UkRunner(Runner):
 
     # -- results -----------------------------------------------------------------------------
     def _outside_shares(self) -> dict[int, Decimal]:
-        """The cost of each pool share held outside (by ``id`` of its lot), pro rata."""
+        """The cost of each pool share held outside (by ``id`` of its lot), pro rata: the pool's
+        cost of the shares up to it less that of those before, so that the rounded costs add up
+        to the pool's cost of them all and never pass the pool's cost (``open_lots``)."""
         costs: dict[int, Decimal] = {}
         for asset, queue in self.outside.queues.items():
-            pool = self._pool(asset)
+            pool, held, before = self._pool(asset), ZERO, ZERO
             for _, _, lot in queue:
                 if lot.lot_id == POOL:
-                    costs[id(lot)] = self._share(pool, lot.qty)
+                    held += lot.qty
+                    upto = self._share(pool, held)
+                    costs[id(lot)], before = upto - before, upto
         return costs
 
     def outside_records(self) -> Iterable[HeldOutside]:
@@ -202,9 +206,8 @@ class UkRunner(Runner):
         shares: dict[str, Decimal] = {}
         for asset, queue in self.outside.queues.items():
             pool = self._pool(asset)
-            shares[asset] = sum(
-                (self._share(pool, lot.qty) for _, _, lot in queue if lot.lot_id == POOL), ZERO
-            )
+            held = sum((lot.qty for _, _, lot in queue if lot.lot_id == POOL), ZERO)
+            shares[asset] = self._share(pool, held)  # what ``_outside_shares`` adds up to
         for lot in super().open_lots():
             away = self.away.get(lot.asset, ZERO)
             if not away:

@@ -185,3 +185,21 @@ def test_a_sale_from_the_pool_beyond_kraken_is_paid_back_by_its_30_day_repurchas
     ]
     assert _outside(result) == [("s0005", "missing:s0005", D("1"), D("0"))]
     assert _on_kraken(result) == []
+
+
+def test_pool_shares_outside_add_up_to_the_pool_cost_exactly():
+    """Three thirds of a pool of 20, each rounded to 1e-12 alone, came to 20.000000000001 and left
+    an empty pool on Kraken at -1e-12 (Hypothesis found it): the shares add up to 20 exactly."""
+    result = _uk(
+        "buy 3 BTC for 20 GBP on 2024-01-02",
+        "withdraw 1 BTC on 2024-01-03",
+        "withdraw 1 BTC on 2024-01-04",
+        "withdraw 1 BTC on 2024-01-05",
+    )
+    assert _outside(result) == [
+        ("s0002", "s104:BTC", D("1"), D("6.666666666667")),
+        ("s0003", "s104:BTC", D("1"), D("6.666666666666")),
+        ("s0004", "s104:BTC", D("1"), D("6.666666666667")),
+    ]
+    assert sum(h.cost_basis for h in result.outside) == D("20")
+    assert _on_kraken(result) == [] and result.problems == ()
