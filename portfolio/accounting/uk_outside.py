@@ -104,10 +104,51 @@ class UkRunner(Runner):
         self._record(op, parts)
         pool = self._pool(asset)  # the s104 pool after it, the record's last two fields
         self.disposals[-2:] = (pool.qty, pool.cost) if pool is not None else (ZERO, ZERO)
-        left = self.on_kraken.get(asset, ZERO) - op.qty
-        self.on_kraken[asset] = left if left >= ZERO else min(left + short, ZERO)
+        self._count_sale(op, short)
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
+
+    def _count_sale(self, op: Op, short: Decimal) -> None:
+        """What is on Kraken after a sale (module doc). Beyond it, the part reported as a
+        shortfall is forgiven; then pool shares outside beyond the pool (units withdrawn that the
+        sale is matched with the same day) are taken to have come back unrecorded; the rest of
+        the sale is matched with acquisitions still to come and stays owed."""
+        asset = op.asset
+        left = self.on_kraken.get(asset, ZERO) - op.qty
+        if left < ZERO:
+            left = min(left + short, ZERO)
+            pool = self._pool(asset)
+            over = self.away.get(asset, ZERO) - (pool.qty if pool is not None else ZERO)
+            if left < ZERO and over > ZERO:
+                back = min(over, -left)
+                self._come_back(op, back)
+                left += back
+        self.on_kraken[asset] = left
+
+    def _come_back(self, op: Op, qty: Decimal) -> None:
+        """``qty`` pool shares outside, the latest first, came back without a deposit: missing
+        history, reported (a ``missing_history`` problem); the pool and its cost are unchanged."""
+        asset, want = op.asset, qty
+        self.away[asset] -= qty
+        queue = self.outside.queues[asset]
+        for i in range(len(queue) - 1, -1, -1):
+            withdrawal_id, when, lot = queue[i]
+            if lot.lot_id != POOL:
+                continue
+            if lot.qty <= want:
+                del queue[i]
+                want -= lot.qty
+            else:
+                rest = Lot(POOL, None, None, lot.qty - want, ZERO, POOL_SOURCE)
+                queue[i], want = (withdrawal_id, when, rest), ZERO
+            if not want:
+                break
+        self.problems.append(
+            Problem("missing_history", asset, op.time,
+                    f"sale of {op.qty} {asset} beyond what is on Kraken: {qty} {asset} withdrawn "
+                    "before it, which the same-day rule matches with it, must have come back "
+                    "without a deposit on record", qty, op.event_id)
+        )  # fmt: skip
 
     def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
         """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""

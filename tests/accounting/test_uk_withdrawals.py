@@ -203,3 +203,22 @@ def test_pool_shares_outside_add_up_to_the_pool_cost_exactly():
     ]
     assert sum(h.cost_basis for h in result.outside) == D("20")
     assert _on_kraken(result) == [] and result.problems == ()
+
+
+def test_a_sale_of_the_day_s_purchase_after_withdrawing_it_brings_it_back_as_missing_history():
+    """On 5 Feb the sale is matched with that morning's purchase, so the pool stays 1 BTC for
+    5000; both units were withdrawn before the sale. Only the pool's unit can be outside: the
+    other must have come back without a deposit on record (reported), never a pool of -1 BTC."""
+    result = _uk(
+        "buy 1 BTC for 5000 GBP on 2024-01-02",
+        "buy 1 BTC for 12000 GBP on 2024-02-05 at 09:00",
+        "withdraw 2 BTC on 2024-02-05 at 10:00",
+        "sell 1 BTC for 8000 GBP on 2024-02-05 at 11:00",
+    )
+    sale = disposal(result, "s0004")
+    assert (sale.basis, sale.gain) == (D("12000"), D("-4000"))
+    assert [(p.code, p.event_id, p.quantity) for p in result.problems] == [
+        ("missing_history", "s0004", D("1"))
+    ]
+    assert _outside(result) == [("s0003", "s104:BTC", D("1"), D("5000"))]
+    assert _on_kraken(result) == []
