@@ -22,10 +22,14 @@ alone cannot say what is on Kraken, so:
 * a sale beyond what is on Kraken leaves Kraken owing the difference, less the part reported as a
   shortfall: the rest is matched (same day or 30 days) with acquisitions whose units it sold, so
   their arrival only pays that back and never lets a withdrawal take more than the pool holds;
+  if units withdrawn before it that day are what it is matched with, pool shares outside beyond
+  the pool are taken to have come back without a deposit on record (a ``missing_history``
+  problem), so that the pool never has more units outside than it holds;
 * units that leave without a disposal (a network fee carried out with its basis) take the pool's
   average cost, limited to what is on Kraken.
 
-Units held outside and the pool's units on Kraken share the pool's cost pro rata by quantity.
+Units held outside and the pool's units on Kraken share the pool's cost pro rata by quantity,
+the shares outside rounded so that they add up to the pool's cost of them all.
 """
 
 from __future__ import annotations
