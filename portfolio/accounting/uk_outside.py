@@ -19,10 +19,17 @@ alone cannot say what is on Kraken, so:
   part is held outside at zero basis and joins the pool at zero basis if it comes back;
 * the part of a sale that the pool covers may take only the pool's units on Kraken (pool less
   away); beyond that it is missing history, booked at zero basis as the other methods do;
+* a sale beyond what is on Kraken leaves Kraken owing the difference, less the part reported as a
+  shortfall: the rest is matched (same day or 30 days) with acquisitions whose units it sold, so
+  their arrival only pays that back and never lets a withdrawal take more than the pool holds;
+  if units withdrawn before it that day are what it is matched with, pool shares outside beyond
+  the pool are taken to have come back without a deposit on record (a ``missing_history``
+  problem), so that the pool never has more units outside than it holds;
 * units that leave without a disposal (a network fee carried out with its basis) take the pool's
   average cost, limited to what is on Kraken.
 
-Units held outside and the pool's units on Kraken share the pool's cost pro rata by quantity.
+Units held outside and the pool's units on Kraken share the pool's cost pro rata by quantity,
+the shares outside rounded so that they add up to the pool's cost of them all.
 """
 
 from __future__ import annotations
@@ -84,22 +91,67 @@ class UkRunner(Runner):
         on_kraken[asset] = on_kraken.get(asset, ZERO) + op.qty
 
     def dispose(self, index: int, op: Op) -> None:
-        """The pre-matched pieces, then the pool's part (``take_pool``); counts what leaves."""
+        """The pre-matched pieces, then the pool's part (``take_pool``); records the pool after
+        it (as ``Runner.dispose`` does, which this replaces) and counts what leaves."""
         uk, stand_ins, asset = self.uk, self._uk_lots, op.asset
         assert uk is not None
         parts = [
             (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
             for rule, day, q, c in uk.matches[index]
         ]
-        take = uk.pool_take[index]
+        take, short = uk.pool_take[index], ZERO
         if take > ZERO:
-            parts += self.take_pool(op, take)
+            pooled = self.take_pool(op, take)
+            if pooled[-1][0].lot_id == f"missing:{op.event_id}":
+                short = pooled[-1][1]
+            parts += pooled
         self._record(op, parts)
         self.record_pool_after(asset)
-        have, on_kraken = self.on_kraken.get(asset, ZERO), self.on_kraken
-        on_kraken[asset] = have - op.qty if op.qty <= have else ZERO
+        self._count_sale(op, short)
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
+
+    def _count_sale(self, op: Op, short: Decimal) -> None:
+        """What is on Kraken after a sale (module doc). Beyond it, the part reported as a
+        shortfall is forgiven; then pool shares outside beyond the pool (units withdrawn that the
+        sale is matched with the same day) are taken to have come back unrecorded; the rest of
+        the sale is matched with acquisitions still to come and stays owed."""
+        asset = op.asset
+        left = self.on_kraken.get(asset, ZERO) - op.qty
+        if left < ZERO:
+            left = min(left + short, ZERO)
+            pool = self._pool(asset)
+            over = self.away.get(asset, ZERO) - (pool.qty if pool is not None else ZERO)
+            if left < ZERO and over > ZERO:
+                back = min(over, -left)
+                self._come_back(op, back)
+                left += back
+        self.on_kraken[asset] = left
+
+    def _come_back(self, op: Op, qty: Decimal) -> None:
+        """``qty`` pool shares outside, the latest first, came back without a deposit: missing
+        history, reported (a ``missing_history`` problem); the pool and its cost are unchanged."""
+        asset, want = op.asset, qty
+        self.away[asset] -= qty
+        queue = self.outside.queues[asset]
+        for i in range(len(queue) - 1, -1, -1):
+            withdrawal_id, when, lot = queue[i]
+            if lot.lot_id != POOL:
+                continue
+            if lot.qty <= want:
+                del queue[i]
+                want -= lot.qty
+            else:
+                rest = Lot(POOL, None, None, lot.qty - want, ZERO, POOL_SOURCE)
+                queue[i], want = (withdrawal_id, when, rest), ZERO
+            if not want:
+                break
+        self.problems.append(
+            Problem("missing_history", asset, op.time,
+                    f"sale of {op.qty} {asset} beyond what is on Kraken: {qty} {asset} withdrawn "
+                    "before it, which the same-day rule matches with it, must have come back "
+                    "without a deposit on record", qty, op.event_id)
+        )  # fmt: skip
 
     def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
         """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""
@@ -172,13 +224,17 @@ class UkRunner(Runner):
 
     # -- results -----------------------------------------------------------------------------
     def _outside_shares(self) -> dict[int, Decimal]:
-        """The cost of each pool share held outside (by ``id`` of its lot), pro rata."""
+        """The cost of each pool share held outside (by ``id`` of its lot), pro rata: the pool's
+        cost of the shares up to it less that of those before, so that the rounded costs add up
+        to the pool's cost of them all and never pass the pool's cost (``open_lots``)."""
         costs: dict[int, Decimal] = {}
         for asset, queue in self.outside.queues.items():
-            pool = self._pool(asset)
+            pool, held, before = self._pool(asset), ZERO, ZERO
             for _, _, lot in queue:
                 if lot.lot_id == POOL:
-                    costs[id(lot)] = self._share(pool, lot.qty)
+                    held += lot.qty
+                    upto = self._share(pool, held)
+                    costs[id(lot)], before = upto - before, upto
         return costs
 
     def outside_records(self) -> Iterable[HeldOutside]:
@@ -194,9 +250,8 @@ class UkRunner(Runner):
         shares: dict[str, Decimal] = {}
         for asset, queue in self.outside.queues.items():
             pool = self._pool(asset)
-            shares[asset] = sum(
-                (self._share(pool, lot.qty) for _, _, lot in queue if lot.lot_id == POOL), ZERO
-            )
+            held = sum((lot.qty for _, _, lot in queue if lot.lot_id == POOL), ZERO)
+            shares[asset] = self._share(pool, held)  # what ``_outside_shares`` adds up to
         for lot in super().open_lots():
             away = self.away.get(lot.asset, ZERO)
             if not away:
