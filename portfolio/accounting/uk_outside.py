@@ -92,13 +92,19 @@ class UkRunner(Runner):
 
     def dispose(self, index: int, op: Op) -> None:
         """The pre-matched pieces, then the pool's part (``take_pool``); records the pool after
-        it (as ``Runner.dispose`` does, which this replaces) and counts what leaves."""
-        uk, stand_ins, asset = self.uk, self._uk_lots, op.asset
+        it (as ``Runner.dispose`` does, which this replaces) and counts what leaves. Runs for
+        every sale: ``record_pool_after`` and the usual case of ``_count_sale`` are inlined."""
+        uk, asset = self.uk, op.asset
         assert uk is not None
-        parts = [
-            (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
-            for rule, day, q, c in uk.matches[index]
-        ]
+        matches = uk.matches[index]
+        if matches:
+            stand_ins = self._uk_lots
+            parts = [
+                (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
+                for rule, day, q, c in matches
+            ]
+        else:
+            parts = []
         take, short = uk.pool_take[index], ZERO
         if take > ZERO:
             pooled = self.take_pool(op, take)
@@ -106,8 +112,20 @@ class UkRunner(Runner):
                 short = pooled[-1][1]
             parts += pooled
         self._record(op, parts)
-        self.record_pool_after(asset)
-        self._count_sale(op, short)
+        book = self.books.get((asset, "all"))
+        pool = book.pool if book is not None else None  # type: ignore[attr-defined]
+        disposals = self.disposals
+        if pool is not None:  # the s104 pool after it, the record's last two fields
+            disposals[-2] = pool.qty
+            disposals[-1] = pool.cost
+        else:
+            disposals[-2] = disposals[-1] = ZERO
+        on_kraken = self.on_kraken
+        left = on_kraken.get(asset, ZERO) - op.qty
+        if left < ZERO:
+            self._count_sale(op, short)  # beyond what is on Kraken: the rules of the module doc
+        else:
+            on_kraken[asset] = left
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
 
