@@ -89,7 +89,12 @@ def reuse_data(url: str) -> tuple[str, int]:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from portfolio.books.models import DisposalRow
+
+    call_command("migrate", verbosity=0)  # the code may be newer than the kept data
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
 
     year = DisposalRow.objects.order_by("-tax_year").values_list("tax_year", flat=True).first()
     return "bench", year
