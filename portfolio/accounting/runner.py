@@ -166,10 +166,6 @@ class Runner:
                         left, op.event_id)
             )  # fmt: skip
 
-    def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
-        """The part of a UK disposal the same-day and 30-day rules leave to the s104 pool."""
-        return self._take(op, qty, self.book(op.asset, op.wallet))
-
     def outside_records(self) -> Iterable[HeldOutside]:
         return self.outside.records()
 
@@ -196,41 +192,18 @@ class Runner:
         return missing, short, ZERO
 
     def dispose(self, index: int, op: Op) -> None:
-        uk = self.uk
-        if uk is None:
-            key = (op.asset, op.wallet if self.per_wallet else "all")
-            book = self.books.get(key) or self.book(op.asset, op.wallet)
-            parts, short = book.take(op.qty)  # self._take, inlined
-            if short:
-                parts.append(self.shortfall(op, short))
-            at = self._record(op, parts)
-        else:  # the pool's book is needed only for what the day and 30-day rules leave
-            stand_ins = self._uk_lots
-            parts = [
-                (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
-                for rule, day, q, c in uk.matches[index]
-            ]
-            take = uk.pool_take[index]
-            if take > ZERO:
-                parts += self.take_pool(op, take)
-            at = self._record(op, parts)
-            self.record_pool_after(op.asset)
+        """A disposal from the method's book (UK matching: ``UkRunner.dispose``, the only runner
+        with a UK plan)."""
+        key = (op.asset, op.wallet if self.per_wallet else "all")
+        book = self.books.get(key) or self.book(op.asset, op.wallet)
+        parts, short = book.take(op.qty)  # self._take, inlined
+        if short:
+            parts.append(self.shortfall(op, short))
+        at = self._record(op, parts)
         if self.superficial is not None and self.disposals[at + 9] < ZERO:
             self._superficial(op, at, self.book(op.asset, op.wallet))
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
-
-    def record_pool_after(self, asset: str) -> None:
-        """The s104 pool right after the disposal just recorded, as its last two fields (an
-        AverageBook, never per wallet under UK matching; the pool holds the tokens withdrawn)."""
-        book = self.books.get((asset, "all"))
-        pool = book.pool if book is not None else None  # type: ignore[attr-defined]
-        disposals = self.disposals
-        if pool is not None:
-            disposals[-2] = pool.qty
-            disposals[-1] = pool.cost
-        else:
-            disposals[-2] = disposals[-1] = ZERO
 
     def _uk_lot(self, rule: str, day: date) -> Lot:
         """The read-only stand-in lot of a same-day or 30-day match, one per (rule, day)."""

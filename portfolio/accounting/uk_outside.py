@@ -92,8 +92,8 @@ class UkRunner(Runner):
 
     def dispose(self, index: int, op: Op) -> None:
         """The pre-matched pieces, then the pool's part (``take_pool``); records the pool after
-        it (as ``Runner.dispose`` does, which this replaces) and counts what leaves. Runs for
-        every sale: ``record_pool_after`` and the usual case of ``_count_sale`` are inlined."""
+        it (its record's last two fields) and counts what leaves. Runs for every sale: the
+        usual case of ``_count_sale`` is inlined."""
         uk, asset = self.uk, op.asset
         assert uk is not None
         matches = uk.matches[index]
@@ -113,7 +113,7 @@ class UkRunner(Runner):
             parts += pooled
         self._record(op, parts)
         book = self.books.get((asset, "all"))
-        pool = book.pool if book is not None else None  # type: ignore[attr-defined]
+        pool = book.pool if book is not None else None  # type: ignore[union-attr]
         disposals = self.disposals
         if pool is not None:  # the s104 pool after it, the record's last two fields
             disposals[-2] = pool.qty
