@@ -225,8 +225,15 @@ class Runner:
     def _lot_name(self, lot: Lot, asset: str) -> str:
         return lot.lot_id if lot.lot_id != "pool" else self.pool_prefix + asset
 
-    def _record(self, op: Op, parts: list[Piece]) -> int:
-        """Append the disposal's fields (``tables``); return where they start."""
+    def _record(
+        self,
+        op: Op,
+        parts: list[Piece],
+        pool_qty: Decimal | None = None,
+        pool_cost: Decimal | None = None,
+    ) -> int:
+        """Append the disposal's fields (``tables``); return where they start. ``pool_qty``,
+        ``pool_cost``: the s104 pool after it (UK matching only)."""
         proceeds, costs, sold = op.amount, op.costs, op.date
         uses = self.uses
         start = len(uses)
@@ -244,9 +251,17 @@ class Runner:
             basis_total = basis + costs
         else:
             term, basis_total = self._split(op, parts)
-        return self.add_disposal(op, term, basis_total, start)
+        return self.add_disposal(op, term, basis_total, start, pool_qty, pool_cost)
 
-    def add_disposal(self, op: Op, term: str, basis_total: Decimal, start: int) -> int:
+    def add_disposal(
+        self,
+        op: Op,
+        term: str,
+        basis_total: Decimal,
+        start: int,
+        pool_qty: Decimal | None = None,
+        pool_cost: Decimal | None = None,
+    ) -> int:
         """Append a disposal whose pieces are ``uses[start:]``; return where its fields start."""
         sold = op.date
         year = self._years.get(sold)
@@ -256,7 +271,8 @@ class Runner:
         at = len(disposals)
         disposals += (op.event_id, op.time, sold, year, op.asset, op.wallet, op.qty, proceeds,
                       basis_total, proceeds - basis_total, term, start, len(self.uses),
-                      op.reason or "sale", op.source, op.costs, ZERO, None, None)  # fmt: skip
+                      op.reason or "sale", op.source, op.costs, ZERO, pool_qty,
+                      pool_cost)  # fmt: skip
         return at
 
     def _split(self, op: Op, parts: list[Piece]) -> tuple[str, Decimal]:

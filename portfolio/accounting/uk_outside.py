@@ -4,8 +4,8 @@ Rule implemented: moving tokens to one's own wallet is not a disposal, so it cha
 pool nor its cost. The s104 pool holds all the tokens of a kind that the person holds, wherever
 they are held (TCGA 1992 s104; HMRC Cryptoassets Manual CRYPTO22200 "Pooling"), and only
 disposals are matched (same day, then 30 days, CRYPTO22250-22256). So under UK matching the
-pool (an ``AverageBook``) keeps the units withdrawn; ``UkRunner`` counts per token how many of
-its units are outside Kraken (``away``) and how many units are on Kraken (``on_kraken``).
+pool (an ``S104Pool``) keeps the units withdrawn and counts how many of them are outside Kraken
+(``away``) and how many of the token's units are on Kraken (``on_kraken``).
 
 Why both counts: a day's acquisitions that the same-day rule matches with a later sale that day
 are on Kraken in between but never enter the pool (CRYPTO22252), and a sale matched with an
@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from portfolio.accounting.books import BASIS_EXPONENT, Lot, Piece
+from portfolio.accounting.books import BASIS_EXPONENT, AverageBook, Lot, Piece
 from portfolio.accounting.outside import unknown_basis_lot
 from portfolio.accounting.planning import Op
 from portfolio.accounting.results import HeldOutside, LotUse, OpenLot, Problem, RemovalRecord
@@ -49,27 +49,48 @@ POOL = "pool"
 POOL_SOURCE = "s104 pool (withdrawn tokens stay in the pool, CRYPTO22200)"
 
 
+class S104Pool(AverageBook):
+    """A token's s104 pool, with the two counts kept beside it (module doc): its units held
+    outside Kraken (``away``) and the token's units on Kraken (``on_kraken``)."""
+
+    __slots__ = ("on_kraken", "away")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_kraken = ZERO
+        self.away = ZERO
+
+
 class UkRunner(Runner):
-    """``Runner`` for UK share matching: withdrawn units stay in the s104 pool (module doc)."""
+    """``Runner`` for UK share matching: withdrawn units stay in the s104 pool (module doc).
+
+    One ``S104Pool`` per token (UK matching is never wallet by wallet), found by the token alone
+    in ``pools``: every purchase and sale looks it up.
+    """
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.on_kraken: dict[str, Decimal] = {}
-        self.away: dict[str, Decimal] = {}
+        self.new_book = S104Pool
+        self.pools: dict[str, S104Pool] = {}
+
+    def book(self, asset: str, wallet: str) -> S104Pool:
+        pool = self.pools.get(asset)
+        if pool is None:
+            book = super().book(asset, wallet)
+            assert isinstance(book, S104Pool)
+            pool = self.pools[asset] = book
+        return pool
 
     # -- units on Kraken ---------------------------------------------------------------------
-    def _arrive(self, asset: str, qty: Decimal) -> None:
-        self.on_kraken[asset] = self.on_kraken.get(asset, ZERO) + qty
-
-    def _leave(self, asset: str, qty: Decimal) -> Decimal:
+    def _leave(self, book: S104Pool, qty: Decimal) -> Decimal:
         """``qty`` leaves Kraken; returns the part of it that was on Kraken."""
-        have = self.on_kraken.get(asset, ZERO)
+        have = book.on_kraken
         inside = qty if qty <= have else max(have, ZERO)
-        self.on_kraken[asset] = have - inside
+        book.on_kraken = have - inside
         return inside
 
     def _pool(self, asset: str) -> Lot | None:
-        return self.book(asset, "all").pool  # type: ignore[union-attr]
+        return self.book(asset, "all").pool
 
     def _share(self, pool: Lot | None, qty: Decimal) -> Decimal:
         """The pool's cost of ``qty`` of its units (its average cost)."""
@@ -83,21 +104,23 @@ class UkRunner(Runner):
     def _acquire(self, index: int, op: Op) -> None:
         """``Runner._acquire`` for UK matching (what the plan adds to the pool), counting the
         units on Kraken; inlined, as it runs for every purchase."""
-        asset, on_kraken = op.asset, self.on_kraken
+        book = self.pools.get(op.asset) or self.book(op.asset, op.wallet)
         qty, cost = self.uk.pool_add[index]  # type: ignore[union-attr]
         if qty or cost:
-            book = self.books.get((asset, "all")) or self.book(asset, op.wallet)
             book.add(Lot(op.event_id, op.time, op.date, qty, cost, op.source))
-        on_kraken[asset] = on_kraken.get(asset, ZERO) + op.qty
+        book.on_kraken += op.qty
 
     def dispose(self, index: int, op: Op) -> None:
         """The pre-matched pieces, then the pool's part (``take_pool``); records the pool after
-        it (its record's last two fields) and counts what leaves. Runs for every sale: the
-        usual case of ``_count_sale`` is inlined."""
-        uk, asset = self.uk, op.asset
+        it and counts what leaves. Runs for every sale: the usual cases (one same-day or 30-day
+        match; what is on Kraken covers the sale) are kept lean."""
+        uk = self.uk
         assert uk is not None
         matches = uk.matches[index]
-        if matches:
+        if len(matches) == 1:
+            rule, day, q, c = matches[0]
+            parts = [(self._uk_lots.get((rule, day)) or self._uk_lot(rule, day), q, c)]
+        elif matches:
             stand_ins = self._uk_lots
             parts = [
                 (stand_ins.get((rule, day)) or self._uk_lot(rule, day), q, c)
@@ -105,52 +128,46 @@ class UkRunner(Runner):
             ]
         else:
             parts = []
+        book = self.pools.get(op.asset) or self.book(op.asset, op.wallet)
         take, short = uk.pool_take[index], ZERO
         if take > ZERO:
             pooled = self.take_pool(op, take)
             if pooled[-1][0].lot_id == f"missing:{op.event_id}":
                 short = pooled[-1][1]
             parts += pooled
-        self._record(op, parts)
-        book = self.books.get((asset, "all"))
-        pool = book.pool if book is not None else None  # type: ignore[union-attr]
-        disposals = self.disposals
-        if pool is not None:  # the s104 pool after it, the record's last two fields
-            disposals[-2] = pool.qty
-            disposals[-1] = pool.cost
+        pool = book.pool
+        if pool is not None:  # the s104 pool after the sale
+            self._record(op, parts, pool.qty, pool.cost)
         else:
-            disposals[-2] = disposals[-1] = ZERO
-        on_kraken = self.on_kraken
-        left = on_kraken.get(asset, ZERO) - op.qty
+            self._record(op, parts, ZERO, ZERO)
+        left = book.on_kraken - op.qty
         if left < ZERO:
-            self._count_sale(op, short)  # beyond what is on Kraken: the rules of the module doc
+            self._count_sale(op, book, short)  # beyond what is on Kraken: the module doc's rules
         else:
-            on_kraken[asset] = left
+            book.on_kraken = left
         if self.warn_from is not None and op.date >= self.warn_from:
             self.warn_universal(op)
 
-    def _count_sale(self, op: Op, short: Decimal) -> None:
+    def _count_sale(self, op: Op, book: S104Pool, short: Decimal) -> None:
         """What is on Kraken after a sale (module doc). Beyond it, the part reported as a
         shortfall is forgiven; then pool shares outside beyond the pool (units withdrawn that the
         sale is matched with the same day) are taken to have come back unrecorded; the rest of
         the sale is matched with acquisitions still to come and stays owed."""
-        asset = op.asset
-        left = self.on_kraken.get(asset, ZERO) - op.qty
+        left = book.on_kraken - op.qty
         if left < ZERO:
             left = min(left + short, ZERO)
-            pool = self._pool(asset)
-            over = self.away.get(asset, ZERO) - (pool.qty if pool is not None else ZERO)
+            over = book.away - (book.pool.qty if book.pool is not None else ZERO)
             if left < ZERO and over > ZERO:
                 back = min(over, -left)
-                self._come_back(op, back)
+                self._come_back(op, book, back)
                 left += back
-        self.on_kraken[asset] = left
+        book.on_kraken = left
 
-    def _come_back(self, op: Op, qty: Decimal) -> None:
+    def _come_back(self, op: Op, book: S104Pool, qty: Decimal) -> None:
         """``qty`` pool shares outside, the latest first, came back without a deposit: missing
         history, reported (a ``missing_history`` problem); the pool and its cost are unchanged."""
         asset, want = op.asset, qty
-        self.away[asset] -= qty
+        book.away -= qty
         queue = self.outside.queues[asset]
         for i in range(len(queue) - 1, -1, -1):
             withdrawal_id, when, lot = queue[i]
@@ -174,8 +191,8 @@ class UkRunner(Runner):
     def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
         """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""
         book = self.book(op.asset, op.wallet)
-        pool = self._pool(op.asset)
-        on_kraken = (pool.qty if pool is not None else ZERO) - self.away.get(op.asset, ZERO)
+        pool = book.pool
+        on_kraken = (pool.qty if pool is not None else ZERO) - book.away
         pieces, short = book.take(min(qty, max(on_kraken, ZERO)))
         short += qty - min(qty, max(on_kraken, ZERO))
         if short:
@@ -183,18 +200,18 @@ class UkRunner(Runner):
         return pieces
 
     def _deposit(self, index: int, op: Op) -> None:
+        book = self.book(op.asset, op.wallet)
         if op.other is not None:  # the event carries the units' history: an acquisition
             super()._deposit(index, op)
-            self._arrive(op.asset, op.qty)
+            book.on_kraken += op.qty
             return
-        book = self.book(op.asset, op.wallet)
         returned, left = self.outside.take_back(op.asset, op.qty)
         for lot in returned:
             if lot.lot_id == POOL:  # back on Kraken; the pool held it all along
-                self.away[op.asset] -= lot.qty
+                book.away -= lot.qty
             else:  # missing history that left before: it joins the pool at zero basis
                 book.add(lot)
-        self._arrive(op.asset, op.qty)
+        book.on_kraken += op.qty
         if left > ZERO:  # beyond what was outside: unknown history, an acquisition of the pool
             lot = unknown_basis_lot(self.jur, op, left, self.entered, self.value_of)
             book.add(lot)
@@ -210,13 +227,13 @@ class UkRunner(Runner):
     def _remove(self, index: int, op: Op) -> None:
         """A withdrawal: units on Kraken go outside as a pool share (the pool keeps them).
         Anything else (a fee carried out): units on Kraken leave the pool at its average."""
-        asset = op.asset
-        inside = self._leave(asset, op.qty)
+        asset, book = op.asset, self.book(op.asset, op.wallet)
+        inside = self._leave(book, op.qty)
         short = op.qty - inside
         if op.reason == "withdrawal":
-            pieces = self._withdraw(op, inside, short)
+            pieces = self._withdraw(op, book, inside, short)
         else:
-            pieces, missing = self.book(asset, op.wallet).take(inside)
+            pieces, missing = book.take(inside)
             if missing + short:
                 pieces.append(self.shortfall(op, missing + short))
         uses = tuple(
@@ -227,13 +244,13 @@ class UkRunner(Runner):
             RemovalRecord(op.event_id, op.time, asset, op.wallet, op.qty, uses, op.reason)
         )
 
-    def _withdraw(self, op: Op, inside: Decimal, short: Decimal) -> list[Piece]:
+    def _withdraw(self, op: Op, book: S104Pool, inside: Decimal, short: Decimal) -> list[Piece]:
         asset, pieces = op.asset, []
         if inside:
-            self.away[asset] = self.away.get(asset, ZERO) + inside
+            book.away += inside
             held = Lot(POOL, None, None, inside, ZERO, POOL_SOURCE)
             self.outside.hold(asset, op.event_id, op.time, held)
-            pieces.append((held, inside, self._share(self._pool(asset), inside)))
+            pieces.append((held, inside, self._share(book.pool, inside)))
         if short:
             missing, _, _ = piece = self.shortfall(op, short)
             pieces.append(piece)
@@ -271,7 +288,7 @@ class UkRunner(Runner):
             held = sum((lot.qty for _, _, lot in queue if lot.lot_id == POOL), ZERO)
             shares[asset] = self._share(pool, held)  # what ``_outside_shares`` adds up to
         for lot in super().open_lots():
-            away = self.away.get(lot.asset, ZERO)
+            away = self.pools[lot.asset].away
             if not away:
                 yield lot
                 continue
