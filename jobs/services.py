@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from jobs.models import ACTIVE_JOB_STATES, Job, JobKind, JobState
@@ -169,26 +169,36 @@ def job_request(
 def _join(*, kind: str, target: str, reason: str, follow_up: bool) -> Job | None:
     """Add the request to the active job; None if it ended meanwhile (then ask again).
 
-    Conditional UPDATEs, no read-then-write transaction: on SQLite such a transaction can fail
-    to take the write lock while another process writes.
+    One conditional UPDATE records the reason and, with ``follow_up``, flags a running job to run
+    once more, so a request either joins a job that is still active or changes nothing: a job
+    ending between two writes could otherwise keep the reason and have it recorded again on the
+    next job. No read-then-write transaction: on SQLite such a transaction can fail to take the
+    write lock while another process writes. The reasons are compared-and-set, so two requests
+    joining at once both keep theirs.
     """
-    job = Job.objects.filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES).first()
-    if job is None:
-        return None
-    active = Job.objects.filter(pk=job.pk, state__in=ACTIVE_JOB_STATES)
-    if reason and len(job.reasons) < MAX_REASONS:
-        job.reasons = [*job.reasons, reason]
-        if not active.update(reasons=job.reasons):
+    for _ in range(MAX_REASONS):
+        job = Job.objects.filter(kind=kind, target=target, state__in=ACTIVE_JOB_STATES).first()
+        if job is None:
             return None
-    if follow_up:
-        # A running job may have read its inputs before this change: it runs once more. The
-        # flag is set only while it still runs, so job_finish (which ends it first, then
-        # reads the flag) either sees it or makes this request start a new job.
-        if Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(follow_up=True):
-            job.follow_up = True
-        elif not Job.objects.filter(pk=job.pk, state=JobState.QUEUED).exists():
-            return None
-    return job
+        values: dict[str, Any] = {}
+        if reason and len(job.reasons) < MAX_REASONS:
+            values["reasons"] = [*job.reasons, reason]
+        if follow_up:
+            # A running job may have read its inputs before this change: it runs once more. The
+            # flag is set only while it still runs, so job_finish (which ends it first, then
+            # reads the flag) either sees it or makes this request start a new job.
+            values["follow_up"] = Case(
+                When(state=JobState.RUNNING, then=Value(True)), default=F("follow_up")
+            )
+        if not values:
+            return job
+        same = Job.objects.filter(pk=job.pk, state__in=ACTIVE_JOB_STATES)
+        if "reasons" in values:
+            same = same.filter(reasons=job.reasons)  # no other request added one meanwhile
+        if same.update(**values):
+            job.refresh_from_db(fields=["state", "reasons", "follow_up"])
+            return job
+    return None
 
 
 def job_claim(*, job_id: int) -> Job | None:

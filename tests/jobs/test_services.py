@@ -250,3 +250,13 @@ def test_a_report_build_is_a_job_through_the_generic_calls_alone():
     assert (ended.kind, ended.owner, ended.state) == (JobKind.REPORT, user, JobState.CANCELLED)
     assert ended.progress == {"done": 1, "total": 3, "stage": "lots"}
     assert stopped == [([job.pk], JobState.CANCELLED, "Cancelled.")]  # its detail record follows
+
+
+def test_requests_joining_one_queued_job_each_keep_their_reason():
+    user = UserFactory()
+    first, _ = request(user, reason="a")
+    for reason in ("b", "c"):
+        joined, created = request(user, reason=reason)
+        assert (joined.pk, created) == (first.pk, False)
+    first.refresh_from_db()
+    assert first.reasons == ["a", "b", "c"] and first.follow_up is False

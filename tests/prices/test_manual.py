@@ -106,3 +106,25 @@ def test_the_page_lists_missing_prices_and_saves_one(client):
     )
     assert saved.status_code == 302
     assert ManualPrice.objects.get(user=user).price == Decimal("2.5")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("2024-05-01 08:00", datetime(2024, 5, 1, 12, 0, tzinfo=UTC)),  # New York, EDT (UTC-4)
+        ("2024-05-01 12:00+00:00", datetime(2024, 5, 1, 12, 0, tzinfo=UTC)),  # an offset wins
+    ],
+)
+def test_a_moment_typed_on_the_page_is_in_the_profiles_time_zone(client, typed, stored):
+    from accounts.models import Profile
+
+    user = UserFactory()
+    Profile.objects.filter(user=user).update(time_zone="America/New_York")
+    client.force_login(user)
+    page = client.get("/reports/prices/")
+    assert "Moment (America/New_York)" in page.content.decode()
+    saved = client.post(
+        "/reports/prices/", {"asset": "FOO", "quote": "USD", "at": typed, "price": "2.5"}
+    )
+    assert saved.status_code == 302
+    assert ManualPrice.objects.get(user=user).time == stored
