@@ -38,7 +38,10 @@ first), ``unknown_deposits`` (the parts of deposits beyond what was outside, wit
 adds), ``disposals`` (each with the lots it consumed, proceeds and
 their source, basis, gain, term), ``income``, ``fees``, ``removals`` (withdrawn lots), ``problems``
 (shortfalls, missing prices, unknown basis: never a crash), ``years`` (``YearSummary`` per tax year)
-and ``pnl`` (realized and unrealized per asset; unrealized needs ``prices``). ``disposals``,
+``pnl`` (realized and unrealized per asset; unrealized needs ``prices``) and ``year_end`` (per
+tax year, a ``YearEnd``: the open lots and the lots held outside after every event before the
+year's end in the jurisdiction's zone, for every year from the first event's, or the opening's, to
+the last one ended by ``as_of``). ``disposals``,
 ``income`` and ``fees`` are read-only sequences (``tables.Records``) that iterate, index, compare
 and concatenate like the tuples of records they stand for; the records are built on access.
 
@@ -100,6 +103,7 @@ from portfolio.accounting.results import (
     Problem,
     RemovalRecord,
     UnknownBasisDeposit,
+    YearEnd,
     YearSummary,
 )
 from portfolio.accounting.scenario import scenario
@@ -142,6 +146,7 @@ __all__ = [
     "Transfer",
     "UnknownBasis",
     "UnknownBasisDeposit",
+    "YearEnd",
     "Withdrawal",
     "YearSummary",
     "classify_ledger",

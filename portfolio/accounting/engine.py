@@ -18,6 +18,9 @@ Rule implemented: lot accounting under the chosen method (``books.METHODS``) and
   and match each event in one loop (``streaming``); UK matching and the Canadian rule plan every
   event first, then run. Yearly sums are added up every few thousand events (``totals``), and the
   records are kept as flat lists of fields read through ``tables.Records``.
+* The books at each tax year's end (``EngineResult.year_end``): the loops run a tax year at a
+  time, the events (or operations) split at each year's first local day by one bisection, and the
+  open lots and lots held outside are recorded between years, so no event pays for it.
 * Incremental rebuilds: ``result.checkpoint()`` captures the open lots at ``as_of``; a later
   ``compute(new_events, ..., opening=checkpoint)`` continues from it. Valid for FIFO, LIFO, HIFO and
   AVERAGE without the superficial-loss rule; UK matching and the Canadian rule look 30 days ahead,
@@ -27,9 +30,9 @@ Rule implemented: lot accounting under the chosen method (``books.METHODS``) and
 from __future__ import annotations
 
 import gc
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from itertools import compress, islice
 from operator import attrgetter, lt
@@ -45,8 +48,11 @@ from portfolio.accounting.results import (
     Checkpoint,
     EngineResult,
     FeeRecord,
+    HeldOutside,
     IncomeRecord,
+    OpenLot,
     UnknownBasisDeposit,
+    YearEnd,
 )
 from portfolio.accounting.runner import Runner
 from portfolio.accounting.streaming import plan_and_run, plan_fast
@@ -65,6 +71,7 @@ from portfolio.accounting.valuation import PriceSource, Valuer
 ZERO = Decimal(0)
 ENGINE_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 _TIME = attrgetter("time")
+_DATE = attrgetter("date")
 
 
 def compute(
@@ -161,11 +168,70 @@ def _compute(events: Iterable[Event], run: _Run) -> EngineResult:
         def tick() -> None:
             sums.update(runner.disposals, runner.uses, planner.income, planner.fees)
 
+        years = year_ends(jur, ordered, opening, run.as_of)
         if lookahead:
-            runner.run(tick)
+            ops = planner.ops
+            year_end, books = by_year(
+                jur, years, ops, _DATE, runner, lambda start, stop: runner.run(tick, start, stop)
+            )
         else:
-            plan_and_run(ordered, planner, runner, tick)
-        return _assemble(run, valuer, planner, runner, sums)
+            local = jur.local_date
+
+            def events_part(start: int, stop: int) -> None:
+                plan_and_run(ordered, planner, runner, tick, start=start, stop=stop)
+
+            year_end, books = by_year(
+                jur, years, ordered, lambda e: local(e.time), runner, events_part
+            )
+        return _assemble(run, valuer, planner, runner, sums, year_end, books)
+
+
+Books = tuple[tuple[OpenLot, ...], tuple[HeldOutside, ...]]
+
+
+def year_ends(
+    jur: Jurisdiction, ordered: list[Event], opening: Checkpoint | None, as_of: datetime
+) -> range:
+    """The tax years whose end the books are recorded at: from the year of the opening (or of
+    the first event) to the last one that ended by ``as_of``."""
+    if opening is not None:
+        first = opening.as_of
+    elif ordered:
+        first = ordered[0].time
+    else:
+        return range(0)
+    local = jur.local_date
+    return range(jur.tax_year_of(local(first)), jur.tax_year_of(local(as_of)))
+
+
+def by_year(
+    jur: Jurisdiction,
+    years: range,
+    items: list[Any],
+    day_of: Callable[[Any], date],
+    runner: Runner,
+    run_part: Callable[[int, int], None],
+) -> tuple[dict[int, YearEnd], Books | None]:
+    """Run ``items`` (events or operations, in time order) a tax year at a time, recording the
+    books between years: one bisection per year on the next year's first local day, nothing per
+    item. The years after the last item share the books recorded after it. Returns the records
+    and the books at the end when no item came after the last year's end (None: not recorded)."""
+    year_end: dict[int, YearEnd] = {}
+    month, dom = jur.year_start
+    begin, stop, books = 0, len(items), None
+    for year in years:
+        cut = bisect_left(items, date(year + 1, month, dom), begin, stop, key=day_of)
+        if books is None or cut > begin:
+            run_part(begin, cut)
+            books = (tuple(runner.open_lots()), tuple(runner.outside_records()))
+        year_end[year] = YearEnd(year, *books)
+        begin = cut
+        if begin == stop:  # the rest of the years: the same books
+            for later in range(year + 1, years.stop):
+                year_end[later] = YearEnd(later, *books)
+            return year_end, books
+    run_part(begin, stop)
+    return year_end, None
 
 
 def order_events(events: Iterable[Event], as_of: datetime) -> list[Event]:
@@ -211,11 +277,18 @@ def _checked_opening(
 
 
 def _assemble(
-    run: _Run, valuer: Valuer, planner: Planner, runner: Runner, sums: RunningTotals
+    run: _Run,
+    valuer: Valuer,
+    planner: Planner,
+    runner: Runner,
+    sums: RunningTotals,
+    year_end: dict[int, YearEnd] | None = None,
+    books: Books | None = None,
 ) -> EngineResult:
     sums.update(runner.disposals, runner.uses, planner.income, planner.fees)  # the last records
-    open_lots = tuple(runner.open_lots())
-    outside = tuple(runner.outside_records())
+    if books is None:
+        books = (tuple(runner.open_lots()), tuple(runner.outside_records()))
+    open_lots, outside = books
     problems = planner.problems + runner.problems
     pnl = asset_pnl(open_lots, outside, sums.realized, run.as_of, valuer, problems)
     years = yearly_summaries(run.jur, sums)
@@ -235,6 +308,7 @@ def _assemble(
         pnl,
         outside,
         unknown_deposits(runner.unknown, runner.uses),
+        year_end or {},
     )
 
 

@@ -87,6 +87,16 @@ class HeldOutside:
     unit_cost: Decimal | None = None
 
 
+class YearEnd(NamedTuple):
+    """The books at the end of tax year ``year`` (``Jurisdiction.tax_year_period(year)[1]``, the
+    next year's first local midnight): the lots open on Kraken and those held outside it, after
+    every event before it. A NamedTuple: one is built for every year, and cheaply."""
+
+    year: int
+    open_lots: tuple[OpenLot, ...]
+    outside: tuple[HeldOutside, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class UnknownBasisDeposit:
     """The part of a deposit beyond what was held outside Kraken: units of unknown history.
@@ -236,6 +246,9 @@ class EngineResult:
     #: Units held outside Kraken at ``as_of`` (withdrawn, not yet deposited back).
     outside: tuple[HeldOutside, ...] = ()
     unknown_deposits: tuple[UnknownBasisDeposit, ...] = ()
+    #: The books at each tax year's end (``YearEnd``), by year: every year from that of the first
+    #: event (or of the opening checkpoint) to the last one that ended by ``as_of``, empty or not.
+    year_end: dict[int, YearEnd] = field(default_factory=dict)
 
     def held_outside(self) -> dict[str, Decimal]:
         """Quantity held outside Kraken per asset."""

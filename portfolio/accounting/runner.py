@@ -104,11 +104,15 @@ class Runner:
     def _handlers(self) -> tuple[Callable[[int, Op], None], ...]:
         return (self._acquire, self._deposit, self.dispose, self._move, self._remove, self._margin)
 
-    def run(self, tick: Callable[[], object] | None = None) -> None:
-        """The pass over ``ops``; ``tick()`` after every ``CHUNK`` operations and at the end."""
+    def run(
+        self, tick: Callable[[], object] | None = None, start: int = 0, stop: int | None = None
+    ) -> None:
+        """The pass over ``ops[start:stop]`` (the engine runs a tax year at a time); ``tick()``
+        after every ``CHUNK`` operations and at the end."""
         handlers, ops, every = self._handlers(), self.ops, CHUNK
-        for begin in range(0, len(ops), every):
-            for index, op in enumerate(ops[begin : begin + every], begin):
+        stop = len(ops) if stop is None else stop
+        for begin in range(start, stop, every):
+            for index, op in enumerate(ops[begin : min(begin + every, stop)], begin):
                 handlers[op.code](index, op)
             if tick is not None:
                 tick()

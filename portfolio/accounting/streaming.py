@@ -31,24 +31,32 @@ Tick = Callable[[], Any] | None
 
 
 def plan_and_run(
-    events: list[Event], planner: Planner, runner: Runner, tick: Tick = None, fast: bool = True
+    events: list[Event],
+    planner: Planner,
+    runner: Runner,
+    tick: Tick = None,
+    fast: bool = True,
+    start: int = 0,
+    stop: int | None = None,
 ) -> None:
-    """Plan ``events`` into ``runner`` (built with ``planner``'s stream), calling ``tick`` every
-    ``CHUNK`` events. ``fast=False``: the general handlers only, no ticks (the tests' reference)."""
+    """Plan ``events[start:stop]`` into ``runner`` (built with ``planner``'s stream), calling
+    ``tick`` every ``CHUNK`` events (the engine runs a tax year at a time). ``fast=False``: the
+    general handlers only, no ticks (the tests' reference)."""
     assert runner.uk is None and runner.superficial is None and not runner.pending_cost
     handlers = planner.handlers()
+    stop = len(events) if stop is None else stop
     if not fast:
         local_date = planner.local_date
-        for event in events:
+        for event in events[start:stop]:
             handlers[type(event)](event, local_date(event.time))
         return
-    _fast_loop(events, planner, runner, handlers, tick or _nothing)
+    _fast_loop(events, planner, runner, handlers, tick or _nothing, start, stop)
 
 
 def plan_fast(events: list[Event], planner: Planner, tick: Tick = None) -> None:
     """``Planner.plan`` with the common shapes inline, into ``planner.ops`` (the look-ahead
     methods: UK matching and the Canadian rule need every operation before the pass)."""
-    _fast_loop(events, planner, None, planner.handlers(), tick or _nothing)
+    _fast_loop(events, planner, None, planner.handlers(), tick or _nothing, 0, len(events))
 
 
 def _nothing() -> None:
@@ -65,8 +73,11 @@ def _fast_loop(
     runner: Runner | None,
     handlers: dict,
     tick: Callable[[], Any],
+    start: int,
+    stop: int,
 ) -> None:
-    """The hot loop, deliberately one function: a call per event costs more than its work.
+    """The hot loop over ``events[start:stop]``, deliberately one function: a call per event
+    costs more than its work.
 
     With a ``runner`` lots go straight to its books; without one, operations to ``planner.ops``.
     """
@@ -88,8 +99,8 @@ def _fast_loop(
     lo: Any = None  # the UTC interval [lo, hi) of the local ``day`` last looked up
     hi: Any = None
     day: Any = None
-    for begin in range(0, len(events), CHUNK):
-        for e in events[begin : begin + CHUNK]:
+    for begin in range(start, stop, CHUNK):
+        for e in events[begin : min(begin + CHUNK, stop)]:
             when = e.time
             if lo is None or not lo <= when < hi:  # LocalDates.__call__, inlined
                 day = dates(when)

@@ -118,6 +118,10 @@ def _whole(result):
                   result.removals, result.problems, result.years, result.pnl])  # fmt: skip
 
 
+def _year_ends(result):
+    return exact([(y, b.open_lots, b.outside) for y, b in sorted(result.year_end.items())])
+
+
 def _run(events, method, jurisdiction, per_wallet):
     return compute(events, method=method, jurisdiction=jurisdiction, base_currency="USD",
                    per_wallet=per_wallet, as_of=AS_OF, prices=PRICES)  # fmt: skip
@@ -156,7 +160,9 @@ def _general(events, method, jurisdiction, per_wallet):
 def test_inline_shapes_and_streaming_equal_the_general_two_pass_path(raw, config, per_wallet):
     events = _events(raw)
     fast = _run(events, *config, per_wallet)
-    assert _whole(fast) == _whole(_general(events, *config, per_wallet))
+    general = _general(events, *config, per_wallet)
+    assert _whole(fast) == _whole(general)
+    assert _year_ends(fast) == _year_ends(general)
     if config in STREAMED:
         assert _whole(fast) == _whole(_two_passes(events, *config, per_wallet))
 
@@ -288,3 +294,25 @@ def test_records_behave_like_the_tuple_they_replace():
         disposals[2]
     assert disposals[0]._replace(gain=Decimal(0)).gain == Decimal(0)
     assert pickle.loads(pickle.dumps(result)) == result
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(shape, min_size=1, max_size=50), st.sampled_from(STREAMED), st.booleans()
+)  # fmt: skip
+def test_the_books_at_a_year_end_are_those_of_a_run_ending_just_before_it(raw, config, per_wallet):
+    """Methods without look-ahead: what came after the year's end cannot change its books."""
+    events = _events(raw)
+    result = _run(events, *config, per_wallet)
+    if not events:
+        assert result.year_end == {}
+        return
+    jur = get_jurisdiction(config[1])
+    first = jur.tax_year_of(jur.local_date(min(e.time for e in events)))
+    assert sorted(result.year_end) == list(range(first, jur.tax_year_of(jur.local_date(AS_OF))))
+    for year, books in result.year_end.items():
+        end = jur.tax_year_period(year)[1]
+        cut = compute(events, method=config[0], jurisdiction=config[1], base_currency="USD",
+                      per_wallet=per_wallet, as_of=end - timedelta(microseconds=1),
+                      prices=PRICES)  # fmt: skip
+        assert exact([books.open_lots, books.outside]) == exact([cut.open_lots, cut.outside])
