@@ -20,7 +20,9 @@ rebuild resumes only if:
   with the policies and entered bases that book them (``checkpoints``): the classifier groups
   rows (trade legs by refid, transfer legs paired within a day), so a new row can change an event
   before the boundary even when the rows there are unchanged;
-* the previous run had no missing price before the boundary (a price found since changes it).
+* the previous run had no missing price before the boundary (a price found since changes it);
+* the previous run stored the books at each tax year's end (``year_ends_recorded``): they are
+  copied for the years before the one the continued run starts recording.
 
 The checkpoint also holds the lots withdrawn and not yet back, so a deposit after the boundary
 takes them back as a full run would; the unknown-basis deposits before it are copied, and the
@@ -57,6 +59,7 @@ from portfolio.books.models import (
     IncomeRow,
     RunCheckpoint,
     UnknownBasisDepositRow,
+    YearEndLotRow,
     YearResult,
 )
 
@@ -175,6 +178,8 @@ def resume_point(
 ) -> ResumePoint | None:
     """Where this rebuild can resume from ``previous``, or None: rebuild in full (module doc)."""
     if previous is None or previous.per_wallet != settings.per_wallet or not resumable(settings):
+        return None
+    if not previous.year_ends_recorded:  # made before the year ends were: nothing to copy
         return None
     stored = RunCheckpoint.objects.filter(run=previous).first()
     if stored is None or stored.boundary > min(as_of, previous.as_of):
@@ -301,6 +306,12 @@ def store(
         )
         storage.add_unknown_gains(run, resumed.result.disposals)
         storage.copy_rows(YearResult, source=source, target=run.pk, before=("year", year))
+        # the continued run records the books from the year its opening falls in (the one
+        # before the boundary's): the previous run's years before that are copied
+        recorded = min(resumed.result.year_end, default=year)
+        storage.copy_rows(
+            YearEndLotRow, source=source, target=run.pk, before=("tax_year", recorded)
+        )
         if days_from is not None:
             storage.copy_rows(DailyValue, source=source, target=run.pk, before=("date", days_from))
         storage.insert_results(run, resumed.result)

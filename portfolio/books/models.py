@@ -74,6 +74,11 @@ class AccountingRun(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    year_ends_recorded = models.BooleanField(
+        default=False,
+        help_text="the books at each ended tax year's end are stored (YearEndLotRow); "
+        "False on runs made before they were",
+    )
     job = models.ForeignKey(
         "jobs.Job",
         on_delete=models.SET_NULL,
@@ -133,6 +138,31 @@ class LotRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.asset} ({self.lot_id})"
+
+
+class YearEndLotRow(models.Model):
+    """A lot open at the end of tax year ``tax_year`` (``EngineResult.year_end``): on Kraken, or
+    held outside it since ``withdrawal_id``. A year the run recorded with nothing open has no row
+    (``AccountingRun.year_ends_recorded`` says whether the run recorded its years)."""
+
+    run = models.ForeignKey(AccountingRun, on_delete=models.CASCADE, related_name="year_end_lots")
+    tax_year = models.PositiveIntegerField()
+    lot_id = models.CharField(max_length=120)
+    asset = models.CharField(max_length=24)
+    wallet = models.CharField(max_length=64, blank=True, default="")
+    acquired = models.DateTimeField(null=True, blank=True)
+    quantity = models.DecimalField(**AMOUNT)
+    cost_basis = models.DecimalField(**AMOUNT)
+    source = models.TextField(blank=True, default="")
+    held_outside = models.BooleanField(default=False)
+    withdrawal_id = models.CharField(max_length=120, blank=True, default="")
+
+    class Meta:
+        ordering = ["tax_year", "id"]
+        indexes = [models.Index(fields=["run", "tax_year"], name="year_end_lot_run_year")]
+
+    def __str__(self) -> str:
+        return f"{self.tax_year}: {self.quantity} {self.asset} ({self.lot_id})"
 
 
 class DisposalRow(models.Model):

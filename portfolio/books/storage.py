@@ -19,6 +19,7 @@ from portfolio.books.models import (
     LotRow,
     RunCheckpoint,
     UnknownBasisDepositRow,
+    YearEndLotRow,
     YearResult,
 )
 
@@ -127,6 +128,25 @@ def insert_results(run: AccountingRun, result: EngineResult) -> None:
         ("run", "year", "summary"),
         ((run.pk, year, summarise_tax_year(result, year)) for year in sorted(result.years)),
     )
+    insert_year_ends(run, result)
+
+
+YEAR_END_FIELDS = ("run", "tax_year", *LOT_FIELDS, "held_outside", "withdrawal_id")
+
+
+def insert_year_ends(run: AccountingRun, result: EngineResult) -> None:
+    """The books at the end of each tax year the result recorded (``EngineResult.year_end``)."""
+    bulk_insert(YearEndLotRow, YEAR_END_FIELDS, _year_end_rows(run.pk, result))
+
+
+def _year_end_rows(run_id: int, result: EngineResult) -> Iterable[tuple]:
+    for year, books in sorted(result.year_end.items()):
+        for x in books.open_lots:
+            yield (run_id, year, x.lot_id, x.asset, x.wallet, x.acquired, x.quantity,
+                   x.cost_basis, x.source, False, "")  # fmt: skip
+        for o in books.outside:
+            yield (run_id, year, o.lot_id, o.asset, "", o.acquired, o.quantity, o.cost_basis,
+                   o.source, True, o.withdrawal_id)  # fmt: skip
 
 
 def insert_days(run: AccountingRun, days) -> None:
@@ -227,6 +247,7 @@ def finish(
         state=AccountingRun.State.SUCCEEDED,
         finished_at=now,
         confirmed_at=now,
+        year_ends_recorded=True,
         event_count=len(classified.events),
         warnings=[
             {"code": w.code, "refid": w.refid, "message": w.message} for w in classified.warnings

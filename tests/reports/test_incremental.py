@@ -17,6 +17,7 @@ from portfolio.books.models import (
     LotRow,
     RunCheckpoint,
     UnknownBasisDepositRow,
+    YearEndLotRow,
     YearResult,
 )
 from portfolio.books.prices import prices_fill_for
@@ -62,6 +63,7 @@ def _stored(run: AccountingRun) -> dict:
         "income": _rows(IncomeRow, run),
         "unknown": _rows(UnknownBasisDepositRow, run),
         "years": _rows(YearResult, run),
+        "year_ends": _rows(YearEndLotRow, run),
         "days": _rows(DailyValue, run),
         "pnl": run.pnl,
         "problems": run.problems,
@@ -122,6 +124,27 @@ def test_an_incremental_rebuild_stores_exactly_what_a_full_rebuild_stores(
     years = set(YearResult.objects.filter(run=resumed).values_list("year", flat=True))
     assert {2021, 2024, 2025} <= years
     assert DailyValue.objects.filter(run=resumed, date__lt=boundary.date()).count() > 1000
+    # the books at each year's end: copied before the opening's year (2024), recorded from it
+    ends = set(YearEndLotRow.objects.filter(run=resumed).values_list("tax_year", flat=True))
+    assert {2021, 2022, 2023, 2024, 2025} <= ends
+    assert resumed.year_ends_recorded and full.year_ends_recorded
+
+
+def test_a_run_made_before_the_year_ends_were_recorded_is_not_resumed(simulator):
+    account, connection = _synced(simulator, seed=61, jurisdiction="us", method="fifo")
+    user = connection.user
+    first = accounting_rebuild(user=user, as_of=AS_OF)
+    YearEndLotRow.objects.filter(run=first).delete()  # as a run stored before them
+    AccountingRun.objects.filter(pk=first.pk).update(year_ends_recorded=False)
+    account.append_activity(40)
+    sync(connection)
+
+    again = accounting_rebuild(user=user, as_of=AS_OF)
+
+    assert again.kind == FULL
+    assert again.year_ends_recorded
+    ends = set(YearEndLotRow.objects.filter(run=again).values_list("tax_year", flat=True))
+    assert {2021, 2022, 2023, 2024, 2025} <= ends
 
 
 def test_a_chain_of_incremental_rebuilds_stays_equal_to_a_full_one(simulator):
