@@ -74,7 +74,14 @@ class Rows:
     def open_lots(self) -> list[tuple]:
         from reports.year_end import year_end_lots
 
-        return year_end_lots(run=self.run, year_end=self.year_end)
+        return year_end_lots(run=self.run, year=self.year, year_end=self.year_end)
+
+    @property
+    def year_end_recorded(self) -> bool:
+        """The books were recorded at the year's end: ``open_lots`` is exact, pools included."""
+        from reports.year_end import recorded
+
+        return recorded(self.run, self.year_end)
 
     @cached_property
     def price_sources(self) -> list[tuple[str, int]]:

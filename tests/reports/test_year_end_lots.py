@@ -16,7 +16,7 @@ import pytest
 from portfolio.books.models import LotRow
 from portfolio.books.services import accounting_rebuild
 from portfolio.models import LedgerEntry
-from reports.year_end import later_pieces, year_end_lots
+from reports.year_end import derived_year_end_lots, later_pieces
 from tests.simulated import connect, sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +42,7 @@ def test_lots_sold_after_the_year_end_are_open_at_the_year_end(simulator):
         for end in (datetime(y + 1, 1, 1, tzinfo=UTC) for y in years[:-1])
         if any(_before(acquired, end) for *_, acquired, _q, _b in later_pieces(run.pk, end))
     )
-    derived = _by_lot(year_end_lots(run=run, year_end=year_end))
+    derived = _by_lot(derived_year_end_lots(run=run, year_end=year_end))
     stored_then = _by_lot(
         LotRow.objects.filter(run=run, acquired__lt=year_end).values_list(
             "asset", "wallet", "acquired", "quantity", "cost_basis", "lot_id", "held_outside"
