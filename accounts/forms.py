@@ -27,6 +27,13 @@ class ProfileForm(forms.ModelForm):
             "network_fee",
             "exchange_fee",
         )
+        help_texts = {
+            "unknown_basis": (
+                "The basis of deposited coins that never left Kraken before (unknown history). "
+                "A basis and date you enter for a deposit on the Unknown basis page are used "
+                "for it whatever you pick here; this decides the deposits you enter nothing for."
+            ),
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
 from portfolio.accounting.jurisdictions import get_jurisdiction
-from portfolio.accounting.policies import UnknownBasis
 from portfolio.books import activity_selectors, bases, selectors, year_selectors
 from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
 from portfolio.books.services import settings_for
@@ -119,7 +118,6 @@ def unknown_bases(request: HttpRequest) -> HttpResponse:
     context = {
         "run": run,
         "rows": [(row, entered.get(row.event_id)) for row in rows],
-        "uses_entered": profile.unknown_basis == UnknownBasis.ENTERED.value,
         "profile": profile,
         "asset_decimals": asset_decimals_for(user=request.user),
     }
@@ -129,15 +127,27 @@ def unknown_bases(request: HttpRequest) -> HttpResponse:
 class DepositBasisForm(forms.Form):
     basis = forms.DecimalField(min_value=0, max_digits=38, decimal_places=18)
     acquired = forms.DateTimeField(
-        label="Acquired on", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Acquired on",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
+
+
+def _entered_initial(entered) -> dict | None:
+    """The form filled with what was entered before (a change, not a blank start)."""
+    if entered is None:
+        return None
+    basis = format(entered.basis.normalize(), "f")
+    return {"basis": basis, "acquired": timezone.localtime(entered.acquired)}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unknown_basis_edit(request: HttpRequest, row_id: int) -> HttpResponse:
-    deposit = selectors.unknown_basis_for(user=request.user, row_id=row_id)
-    form = DepositBasisForm(request.POST or None)
+def unknown_basis_edit(request: HttpRequest, event_id: str) -> HttpResponse:
+    """The basis of one deposit, by its ledger id: stable across the rebuild saving starts."""
+    deposit = selectors.unknown_basis_of(user=request.user, event_id=event_id)
+    entered = bases.entered_for(user=request.user, event_ids=[deposit.event_id])
+    mine = entered.get(deposit.event_id)
+    form = DepositBasisForm(request.POST or None, initial=_entered_initial(mine))
     if request.method == "POST" and form.is_valid():
         try:
             bases.deposit_basis_save(
@@ -153,7 +163,7 @@ def unknown_basis_edit(request: HttpRequest, row_id: int) -> HttpResponse:
             messages.success(request, "Basis saved. Your accounts are being recomputed.")
             return redirect("unknown_bases")
     decimals = asset_decimals_for(user=request.user)
-    context = {"form": form, "deposit": deposit, "asset_decimals": decimals}
+    context = {"form": form, "deposit": deposit, "entered": mine, "asset_decimals": decimals}
     return render(request, "reports/unknown_basis_edit.html", context)
 
 

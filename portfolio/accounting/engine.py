@@ -89,7 +89,8 @@ def compute(
     """Run the engine; see the package docstring for the contract.
 
     ``entered_bases``: per deposit event id, the basis and acquisition date the user entered for
-    its unknown-basis part (used where ``jurisdiction.unknown_basis`` is ``ENTERED``).
+    its unknown-basis part (used whatever ``jurisdiction.unknown_basis``; the policy decides the
+    deposits with nothing entered).
     """
     if as_of.tzinfo is None:
         raise ValueError("as_of must be an aware datetime")

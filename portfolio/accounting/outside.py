@@ -9,8 +9,11 @@ with their lots, taken in method order, and are held outside. A later deposit of
 takes back units held outside first: earliest withdrawal first, and within a withdrawal in the
 order its lots left, each with its original acquisition date and basis (a partly returned lot is
 split by ``books.part_of``). Only the part of a deposit beyond what is held outside is of unknown
-history; ``unknown_basis_lot`` books it as ``Jurisdiction.unknown_basis`` says
-(``policies.UnknownBasis``).
+history; ``unknown_basis_lot`` books it at the basis and acquisition date the user entered for
+that deposit, whatever the policy: entered figures are the user's records, which every policy
+gives way to (basis is what the taxpayer can substantiate, IRC 6001; TCGA 1992 s38). Only a
+deposit with nothing entered is booked as ``Jurisdiction.unknown_basis`` says
+(``policies.UnknownBasis``): zero, market value on the deposit day, or zero until entered.
 
 Under UK matching the withdrawn units stay in the s104 pool while outside, as the law has it
 (``uk_outside.UkRunner``). Deviation, documented: under average cost (Canadian ACB) the units
@@ -89,15 +92,17 @@ def unknown_basis_lot(
     entered: Mapping[str, EnteredBasis],
     value_of: ValueOf | None,
 ) -> Lot:
-    """The lot of ``qty`` deposited units of unknown history, per ``jur.unknown_basis``."""
+    """The lot of ``qty`` deposited units of unknown history: the basis and date the user entered
+    for the deposit, else as ``jur.unknown_basis`` says."""
     policy, mine = jur.unknown_basis, entered.get(op.event_id)
+    if mine is not None:
+        source = "basis entered by the user"
+        return Lot(op.event_id, mine.acquired, jur.local_date(mine.acquired), qty, mine.basis,
+                   source)  # fmt: skip
     acquired, acq_date, cost, source = op.time, op.date, ZERO, "unknown basis: zero"
     if policy is UnknownBasis.MARKET and value_of is not None:
         valued = value_of(op.asset, qty, op.time, op.event_id)
         cost, source = valued.amount, f"market value at deposit ({valued.source})"
-    elif policy is UnknownBasis.ENTERED and mine is not None:
-        acquired, cost, source = mine.acquired, mine.basis, "basis entered by the user"
-        acq_date = jur.local_date(acquired)
     elif policy is UnknownBasis.ENTERED:
         source = "unknown basis: zero until entered"
     return Lot(op.event_id, acquired, acq_date, qty, cost, source)

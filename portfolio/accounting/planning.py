@@ -19,8 +19,8 @@ Rules implemented (with their sources):
 * Income at market value when received becomes the cost of the units (Rev. Rul. 2023-14;
   CRYPTO21200); unconditional airdrops are zero-cost acquisitions where they are not income.
 * Fiat (and KFEE) is valued but never lot-tracked. A deposit without a basis takes back units
-  held outside first; the rest gets the basis ``Jurisdiction.unknown_basis`` gives it and a
-  visible ``unknown_basis`` problem (``runner``).
+  held outside first; the rest gets the basis the user entered for it, else the one
+  ``Jurisdiction.unknown_basis`` gives it, and a visible ``unknown_basis`` problem (``runner``).
 """
 
 from __future__ import annotations

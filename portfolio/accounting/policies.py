@@ -3,10 +3,12 @@
 Rules implemented (each jurisdiction states its default and its source in its module):
 
 * ``UnknownBasis`` - units deposited beyond what is held outside Kraken have no known history.
-  ``ZERO`` books them at zero basis, acquired on the deposit day (the conservative rule: no loss is
-  invented; basis must be substantiated by records, IRC 6001, IRS VC FAQ Q40); ``MARKET`` at
-  their market value on the deposit day; ``ENTERED`` at the basis and acquisition date the user
-  enters for that deposit (``EnteredBasis``), zero where none is entered yet.
+  A basis and acquisition date the user entered for a deposit (``EnteredBasis``) are used for
+  it whatever the policy: they are the user's records. The policy decides the deposits with
+  nothing entered: ``ZERO`` books them at zero basis, acquired on the deposit day (the
+  conservative rule: no loss is invented; basis must be substantiated by records, IRC 6001, IRS
+  VC FAQ Q40); ``MARKET`` at their market value on the deposit day; ``ENTERED`` at zero, marked
+  "zero until entered" (so it books as ``ZERO`` does, and says a basis is awaited).
 * ``NetworkFee`` - a network fee paid in crypto when withdrawing: ``DISPOSAL`` disposes of the fee
   units at market value (Treas. Reg. 1.1001-7(b)(1)(ii); HMRC CRYPTO22280), ``CARRY`` lets them
   leave the holding with their basis and no proceeds.

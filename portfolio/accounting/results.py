@@ -157,6 +157,11 @@ class RemovalRecord:
     reason: str
 
 
+def plain(quantity: Decimal) -> str:
+    """A quantity for a message: no trailing zeros, no exponent ('25.927268', '100')."""
+    return format(quantity.normalize(), "f")
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Something the user must look at: a shortfall, a missing price, an unknown basis."""

@@ -7,7 +7,8 @@ and basis (Treas. Reg. 1.1012-1(j); BMF 2022), withdrawals remove them, and marg
 a gain or loss. A withdrawal is not a disposal: its lots, taken in method order, are held
 outside Kraken, and a later deposit of the same asset takes them back first (earliest withdrawal
 first, each withdrawal's lots in the order they left) with their dates and basis; only the rest
-of the deposit is of unknown history, booked by ``Jurisdiction.unknown_basis`` (``policies``).
+of the deposit is of unknown history, booked at the basis the user entered for it, else by
+``Jurisdiction.unknown_basis`` (``policies``).
 Terms follow ``Jurisdiction.term`` (long only after the calendar anniversary). A
 shortfall is a problem booked at zero basis (see ``engine``). Canadian losses pass through the
 superficial-loss rule (``superficial``); the denied part is added to the pool.
@@ -32,6 +33,7 @@ from portfolio.accounting.results import (
     OpenLot,
     Problem,
     RemovalRecord,
+    plain,
 )
 from portfolio.accounting.superficial import SuperficialLossRule
 from portfolio.accounting.uk_matching import DayGroups, UkPlan, prematch
@@ -166,7 +168,8 @@ class Runner:
             self.unknown.append((op, op.qty - left, left, lot.cost, acquired, lot.source))
             self.problems.append(
                 Problem("unknown_basis", op.asset, op.time,
-                        f"deposit of {left} {op.asset} beyond what was withdrawn: {lot.source}",
+                        f"deposit of {plain(left)} {op.asset} beyond what was withdrawn: "
+                        f"{lot.source}",
                         left, op.event_id)
             )  # fmt: skip
 
@@ -186,8 +189,8 @@ class Runner:
                 "shortfall",
                 op.asset,
                 op.time,
-                f"{op.reason or 'disposal'} of {op.qty} {op.asset} exceeds the holding "
-                f"by {short}: zero basis used",
+                f"{op.reason or 'disposal'} of {plain(op.qty)} {op.asset} exceeds the holding "
+                f"by {plain(short)}: zero basis used",
                 short,
                 op.event_id,
             )

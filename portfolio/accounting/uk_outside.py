@@ -40,7 +40,14 @@ from decimal import Decimal
 from portfolio.accounting.books import BASIS_EXPONENT, AverageBook, Lot, Piece
 from portfolio.accounting.outside import unknown_basis_lot
 from portfolio.accounting.planning import Op
-from portfolio.accounting.results import HeldOutside, LotUse, OpenLot, Problem, RemovalRecord
+from portfolio.accounting.results import (
+    HeldOutside,
+    LotUse,
+    OpenLot,
+    Problem,
+    RemovalRecord,
+    plain,
+)
 from portfolio.accounting.runner import Runner
 
 ZERO = Decimal(0)
@@ -183,7 +190,8 @@ class UkRunner(Runner):
                 break
         self.problems.append(
             Problem("missing_history", asset, op.time,
-                    f"sale of {op.qty} {asset} beyond what is on Kraken: {qty} {asset} withdrawn "
+                    f"sale of {plain(op.qty)} {asset} beyond what is on Kraken: {plain(qty)} "
+                    f"{asset} withdrawn "
                     "before it, which the same-day rule matches with it, must have come back "
                     "without a deposit on record", qty, op.event_id)
         )  # fmt: skip
@@ -220,7 +228,8 @@ class UkRunner(Runner):
             )
             self.problems.append(
                 Problem("unknown_basis", op.asset, op.time,
-                        f"deposit of {left} {op.asset} beyond what was withdrawn: {lot.source}",
+                        f"deposit of {plain(left)} {op.asset} beyond what was withdrawn: "
+                        f"{lot.source}",
                         left, op.event_id)
             )  # fmt: skip
 

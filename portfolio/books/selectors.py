@@ -193,6 +193,21 @@ def unknown_basis_for(*, user, row_id: int) -> UnknownBasisDepositRow:
     return found
 
 
+def unknown_basis_of(*, user, event_id: str) -> UnknownBasisDepositRow:
+    """The user's unknown-basis deposit ``event_id`` (its ledger id, which entered bases are
+    keyed by) in their latest run: a link that outlives the rebuilds renumbering the rows. 404
+    for a deposit that is not one of this user's unknown-basis deposits."""
+    run = latest_run_for(user=user)
+    found = (
+        UnknownBasisDepositRow.objects.filter(run=run, run__user=user, event_id=event_id).first()
+        if run is not None
+        else None
+    )
+    if found is None:
+        raise Http404("no such deposit")
+    return found
+
+
 def margin_for(*, run: AccountingRun, year: int) -> QuerySet[MarginRow]:
     return MarginRow.objects.filter(run=run, tax_year=year).order_by("closed", "position")
 

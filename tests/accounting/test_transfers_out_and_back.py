@@ -138,6 +138,62 @@ def test_unknown_basis_entered_by_the_user_gives_its_basis_and_date():
     assert disposal(missing, "s0002").gain == D("25000")
 
 
+ENTERED_LINES = (
+    "buy 1 BTC @ 20000 USD on 2021-01-03",
+    "withdraw 0.4 BTC on 2022-01-10",
+    "deposit 1 BTC on 2023-01-01",  # 0.4 back, 0.6 beyond what left
+    "sell 1 BTC @ 50000 USD on 2023-06-01",
+)
+
+
+@pytest.mark.parametrize("policy", [UnknownBasis.ZERO, UnknownBasis.MARKET])
+def test_an_entered_basis_is_used_whatever_the_policy(policy):
+    us = replace(get_jurisdiction("us"), unknown_basis=policy)
+    entered = {"s0003": EnteredBasis(D("9000"), utc("2020-05-01T10:00"))}
+    result = _compute(ENTERED_LINES, us, entered=entered)
+    [unknown] = result.unknown_deposits
+    assert (unknown.quantity, unknown.basis, unknown.acquired, unknown.basis_source) == (
+        D("0.6"),
+        D("9000"),
+        utc("2020-05-01T10:00"),
+        "basis entered by the user",
+    )
+    sale = disposal(result, "s0004")
+    # FIFO: the entered 2020 date puts the 0.6 first, then 0.4 of the 2021 lot at 20,000 a coin
+    assert [(u.lot_id, u.quantity, u.basis, u.acquired) for u in sale.lots] == [
+        ("s0003", D("0.6"), D("9000"), utc("2020-05-01T10:00")),
+        ("s0001", D("0.4"), D("8000.000000000000"), utc("2021-01-03T12:00")),
+    ]
+    assert (sale.basis, sale.gain, unknown.gain) == (
+        D("17000.000000000000"),
+        D("33000.000000000000"),
+        D("21000.000000000000"),  # 0.6 x 50,000 - 9,000
+    )
+
+
+def test_a_deposit_with_nothing_entered_keeps_the_policys_basis():
+    entered = {"other": EnteredBasis(D("9000"), utc("2020-05-01T10:00"))}
+    sale = disposal(_compute(ENTERED_LINES, "us", entered=entered), "s0004")
+    assert [(u.lot_id, u.basis) for u in sale.lots] == [
+        ("s0001", D("12000.000000000000")),  # the 0.6 left on Kraken, 2021
+        ("s0001", D("8000.000000000000")),  # the 0.4 back, 2021: nothing of the zero-basis part
+    ]
+
+
+def test_problem_messages_give_quantities_without_trailing_zeros():
+    result = run(
+        "withdraw 0.4000 BTC on 2022-01-10",
+        "deposit 1.5000 BTC on 2023-01-01",
+        "sell 2.0000 BTC @ 50000 USD on 2023-06-01",
+        jurisdiction="us",
+    )
+    assert [(p.code, p.message) for p in result.problems] == [
+        ("shortfall", "withdrawal of 0.4 BTC exceeds the holding by 0.4: zero basis used"),
+        ("unknown_basis", "deposit of 1.1 BTC beyond what was withdrawn: unknown basis: zero"),
+        ("shortfall", "sale of 2 BTC exceeds the holding by 0.5: zero basis used"),
+    ]
+
+
 FEE_LINES = (
     "buy 0.5 BTC @ 20000 USD on 2021-01-03",
     "buy 1 BTC @ 30000 USD on 2021-06-01",

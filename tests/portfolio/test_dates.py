@@ -80,7 +80,7 @@ def pages_of(connection, books) -> dict[str, list]:
         "/orders/": [SUMMER, WINTER],
         "/reports/prices/": [SUMMER, WINTER],
         "/reports/unknown-basis/": [SUMMER],
-        f"/reports/unknown-basis/{books['unknown'].pk}/": [SUMMER],
+        f"/reports/unknown-basis/{books['unknown'].event_id}/": [SUMMER],
         f"/accounts/connections/{connection.pk}/import/": [WINTER],
         "/accounts/profile/tokens/": [SUMMER, WINTER],
         "/reports/tax-year/2024/": [WINTER],  # the Download panel's built file

@@ -3,6 +3,7 @@ changes the stored figures after the rebuild it triggers. And tax_report's new J
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -95,7 +96,7 @@ def test_only_the_part_beyond_what_left_is_listed_with_the_gain_it_adds(history,
     client.force_login(history)
     page = client.get(reverse("unknown_bases")).content.decode()
     assert "Deposits of unknown basis" in page and "25,050.00" in page
-    assert reverse("unknown_basis_edit", args=[row.pk]) in page
+    assert reverse("unknown_basis_edit", args=[row.event_id]) in page
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "1 deposit of unknown basis" in dashboard
 
@@ -104,7 +105,7 @@ def test_another_user_gets_404_and_writes_nothing(history, client):
     run = accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
     row = UnknownBasisDepositRow.objects.get(run=run)
     client.force_login(UserFactory(username="snoop"))
-    url = reverse("unknown_basis_edit", args=[row.pk])
+    url = reverse("unknown_basis_edit", args=[row.event_id])
     assert client.get(url).status_code == 404
     posted = client.post(url, {"basis": "1", "acquired": "2020-01-01T00:00"})
     assert posted.status_code == 404
@@ -119,7 +120,7 @@ def test_entering_a_basis_changes_the_stored_figures_after_the_rebuild(history, 
     row = UnknownBasisDepositRow.objects.get(run=first)
     client.force_login(history)
     response = client.post(
-        reverse("unknown_basis_edit", args=[row.pk]),
+        reverse("unknown_basis_edit", args=[row.event_id]),
         {"basis": "9000", "acquired": "2020-05-01T10:00"},
         follow=True,
     )
@@ -142,7 +143,7 @@ def test_a_basis_dated_after_the_deposit_is_refused_and_nothing_is_written(histo
     row = UnknownBasisDepositRow.objects.get(run=run)
     client.force_login(history)
     response = client.post(
-        reverse("unknown_basis_edit", args=[row.pk]),
+        reverse("unknown_basis_edit", args=[row.event_id]),
         {"basis": "100", "acquired": "2023-02-01T00:00"},
     )
     assert response.status_code == 200
@@ -198,3 +199,80 @@ def test_tax_report_counts_lot_rows_and_sales_and_lists_fee_disposals(history):
     assert (data["long_term"]["count"], data["long_term"]["sales"]) == (2, 1)
     assert (data["short_term"]["count"], data["short_term"]["sales"]) == (1, 1)
     assert data["fee_disposals"]["all"] == nothing
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'href="(/reports/unknown-basis/[^"/]+/)"', page)
+
+
+def test_links_outlive_the_rebuild_a_saved_basis_starts_and_read_change_basis(
+    history, client, eager
+):
+    """Under the profile's default policy (zero), an entered basis is used; the list's links
+    name the deposit by its ledger id, so they still resolve after the rebuild renumbered rows."""
+    first = accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
+    row = UnknownBasisDepositRow.objects.get(run=first)
+    client.force_login(history)
+    [link] = _links(client.get(reverse("unknown_bases")).content.decode())
+    assert link == "/reports/unknown-basis/L4/"
+    response = client.post(link, {"basis": "9000", "acquired": "2020-05-01T10:00"}, follow=True)
+    assert "Basis saved. Your accounts are being recomputed." in response.content.decode()
+    latest = AccountingRun.objects.filter(user=history).order_by("-pk").first()
+    assert latest.pk != first.pk and latest.state == AccountingRun.State.SUCCEEDED
+    stored = UnknownBasisDepositRow.objects.get(run=latest)
+    assert stored.pk != row.pk  # the rebuild renumbered the row
+    assert (stored.basis, stored.gain) == (D("9000"), D("21000"))  # used, policy zero or not
+    page = client.get(reverse("unknown_bases")).content.decode()
+    assert _links(page) == ["/reports/unknown-basis/L4/"]
+    assert "Change basis" in page and "Enter basis" not in page
+    assert "9,000.00 USD from" in page  # the row shows what was entered
+    edit = client.get(_links(page)[0])
+    assert edit.status_code == 200
+    assert 'value="9000"' in edit.content.decode()  # a change starts from what was entered
+    old = client.get(f"/reports/unknown-basis/{row.pk}/")  # a numeric link from before
+    assert old.status_code == 404
+
+
+def test_another_users_deposit_is_404_by_its_ledger_id_too(history, client):
+    accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
+    client.force_login(UserFactory(username="snoop"))
+    assert client.get("/reports/unknown-basis/L4/").status_code == 404
+    assert client.post("/reports/unknown-basis/L4/", {"basis": "1"}).status_code == 404
+    assert DepositBasis.objects.count() == 0
+
+
+def test_a_deposit_that_is_not_of_unknown_basis_is_404(history, client):
+    accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
+    client.force_login(history)
+    assert client.get("/reports/unknown-basis/L2/").status_code == 404  # a trade's leg
+
+
+def test_columns_have_distinct_headings_and_nothing_returned_is_not_mentioned(history, client):
+    connection = history.kraken_connections.get()
+    _entry(connection, "L7", "D2", "2023-02-01T12:00", "deposit", "BTC", "0.2")  # none outside
+    accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
+    client.force_login(history)
+    page = client.get(reverse("unknown_bases")).content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    headings = re.findall(r"<th[^>]*>([^<]*)</th>", head)
+    assert headings[:3] == ["Date", "Asset", "Quantity"]
+    assert len(set(filter(None, headings))) == len(list(filter(None, headings)))
+    assert 'data-label="Amount"' not in page and 'data-label="Deposited"' not in page
+    returned = client.get("/reports/unknown-basis/L4/").content.decode()
+    assert "of which 0.4 had been withdrawn before" in returned
+    fresh = client.get("/reports/unknown-basis/L7/").content.decode()
+    assert "had been withdrawn before" not in fresh
+    assert "Enter what these" in fresh
+
+
+def test_dashboard_names_problems_and_gives_quantities_once_without_trailing_zeros(history, client):
+    accounting_rebuild(user=history, as_of=AS_OF, daily_values=False)
+    client.force_login(history)
+    page = client.get(reverse("dashboard")).content.decode()
+    [item] = re.findall(r"<li><span class=\"warn\"[^>]*>.*?</li>", page, re.S)
+    text = re.sub(r"<[^>]+>", "", item)
+    assert text.startswith("Unknown basis · BTC · ")
+    assert text.endswith(
+        "deposit of 0.6 BTC beyond what was withdrawn: unknown basis: zero · enter its basis"
+    )
+    assert "unknown_basis ·" not in text and "0.6000" not in text
