@@ -196,8 +196,11 @@ def test_progress_inside_the_bodys_transaction_leaves_the_row_free_and_a_cancel_
     def work(job, progress):
         with transaction.atomic():  # an import: one transaction
             progress(done=1, total=2)
-            time.sleep(1.2)  # the heartbeat thread writes the progress meanwhile
-            elsewhere(lambda: {"progress": Job.objects.get(pk=job.pk).progress})
+            # the heartbeat thread writes the progress meanwhile, at its next beat (0.5 s)
+            deadline = time.monotonic() + 30
+            while seen.get("progress") != {"done": 1, "total": 2} and time.monotonic() < deadline:
+                time.sleep(0.1)
+                elsewhere(lambda: {"progress": Job.objects.get(pk=job.pk).progress})
             elsewhere(lambda: {"cancelled": job_cancel(job_id=job.pk)})
             deadline = time.monotonic() + 10
             while not progress.stopped.is_set() and time.monotonic() < deadline:

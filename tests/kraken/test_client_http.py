@@ -165,17 +165,15 @@ def _worker(base_url: str, secret: str, state_dir: str, calls: int, ledgers: boo
             client.balance()
 
 
-def _run_workers(fake, tmp_path, calls: int, ledgers: bool) -> float:
+def _run_workers(fake, tmp_path, calls: int, ledgers: bool) -> None:
     context = multiprocessing.get_context("fork")
     args = (fake.base_url, fake.keys["key-1"].secret, str(tmp_path), calls, ledgers)
     children = [context.Process(target=_worker, args=args) for _ in range(4)]
-    started = time.monotonic()
     for child in children:
         child.start()
     for child in children:
         child.join(60)
-        assert child.exitcode == 0
-    return time.monotonic() - started
+        assert child.exitcode == 0  # each walk got all 500 entries (see _worker)
 
 
 def test_four_processes_times_fifty_calls_on_one_key_give_no_invalid_nonce(fake, tmp_path):
@@ -187,13 +185,17 @@ def test_four_processes_times_fifty_calls_on_one_key_give_no_invalid_nonce(fake,
 
 
 def test_four_processes_paging_one_ledger_stay_under_the_limit_at_high_rate(fake, tmp_path):
+    """Four processes on one key, each walking a 500-entry ledger as fast as the tier allows:
+    no rate-limit rejection, no invalid nonce, every page walked once per process.
+
+    How close to the allowed rate they get is a speed figure, not a test: bench/client_paging.py
+    measures it ("share of allowed", from the simulator's own log; bench/RESULTS.md).
+    """
     fake.ledger = dict(sorted(FakeKraken(ledger_size=500).ledger.items()))
-    elapsed = _run_workers(fake, tmp_path, calls=1, ledgers=True)
-    units = 4 * 10 * 2  # 4 walks of 10 pages, cost 2 each
-    allowed = 20 + SPEED * elapsed  # full counter plus decay over the run
+    _run_workers(fake, tmp_path, calls=1, ledgers=True)
     assert fake.stats.rate_limited == 0
     assert fake.stats.invalid_nonce == 0
-    assert units / allowed >= 0.85
+    assert fake.stats.requests == 4 * 10  # 4 walks of 10 pages of 50
 
 
 def test_futures_accounts_and_account_log_falls_back_to_v2(fake):

@@ -1,12 +1,15 @@
 """A dead sync never blocks the next one: a killed process, a run left queued by a failure."""
 
+import queue
 import signal
+import threading
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from jobs.models import Job, JobState
+from portfolio.kraken_factory import shared_state
 from portfolio.models import SyncRun, SyncState
 from tests.processes import manage, wait_for
 from tests.sync.conftest import connect, stored_ledger, truth_ledger
@@ -33,24 +36,33 @@ def test_a_command_waiting_on_a_sync_whose_process_is_killed_takes_over_and_fini
     account = simulator.add_account(seed=1201, size=3000)
     connection = connect(simulator, account)
     user = connection.user.username
-    # Every Kraken answer takes 0.3 s: the first sync is surely still running when the second
-    # command arrives and joins it.
+    # Every Kraken answer takes 0.3 s (about 35 s for the whole sync), so the first sync is
+    # still on its first pages of ledger when this test sees it store some.
     simulator.set_faults(rate=1.0, kinds={"slow"}, slow_seconds=0.3)
+    first = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
     try:
-        first = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
         wait_for(
-            lambda: SyncRun.objects.filter(connection=connection, state="running").exists(),
-            timeout=60,
-            what="the first sync to start",
+            lambda: _ledger_rows_stored(connection),
+            timeout=120,
+            what="the first sync to store ledger rows",
         )
-        second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
-        dead = SyncRun.objects.get(connection=connection)
-        joined = f"Sync #{dead.shown_number} is already running; waiting for it."
-        seen = wait_for(lambda: _line_with(second, joined), timeout=60, what="the second to join")
-        first.send_signal(signal.SIGKILL)  # the process that runs the sync dies
-        first.wait()
+        # Then hold its key's request lock, in the shared state its client uses: the first
+        # sync stays alive (its heartbeat thread beats) but makes no further Kraken call, so
+        # it cannot finish before the second command has joined it, however long a busy
+        # machine takes to start that command.
+        with shared_state().lock(account.spot_key):
+            dead = SyncRun.objects.get(connection=connection)
+            assert (dead.state, first.poll()) == (SyncState.RUNNING, None)
+            second = manage("kraken_sync", "--user", user, env=child_env(tmp_path))
+            joined = f"Sync #{dead.shown_number} is already running; waiting for it."
+            seen = _line_with(second, joined)
+            first.send_signal(signal.SIGKILL)  # the process that runs the sync dies
+            first.wait()
     finally:
         simulator.set_faults(rate=0.0, kinds=set())
+        if first.poll() is None:
+            first.kill()
+            first.wait()
     rest, err = second.communicate(timeout=180)
     out = seen + rest
 
@@ -66,14 +78,39 @@ def test_a_command_waiting_on_a_sync_whose_process_is_killed_takes_over_and_fini
     assert stored_ledger(connection) == truth_ledger(account)
 
 
-def _line_with(process, text: str) -> str:
-    """Read the child's output up to a line containing `text`; all of it so far."""
+def _ledger_rows_stored(connection) -> bool:
+    run = SyncRun.objects.filter(connection=connection).first()
+    return run is not None and run.progress.get("ledgers", {}).get("fetched", 0) > 0
+
+
+def _line_with(process, text: str, *, timeout: float = 120) -> str:
+    """Read the child's output up to a line containing `text`; all of it so far.
+
+    A child that neither prints it nor ends within `timeout` is killed, so the test fails
+    instead of hanging.
+    """
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+            if text in line:
+                return
+        lines.put("")  # the child ended
+
+    threading.Thread(target=read, daemon=True).start()
     seen = ""
-    for line in process.stdout:
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            process.kill()
+            raise AssertionError(f"no {text!r} within {timeout} s: {seen!r}") from None
         seen += line
         if text in line:
             return seen
-    raise AssertionError(f"the child ended without printing {text!r}: {seen!r}")
+        if not line:
+            raise AssertionError(f"the child ended without printing {text!r}: {seen!r}")
 
 
 def test_a_transient_failure_on_the_command_line_fails_the_run_instead_of_leaving_it_queued(
