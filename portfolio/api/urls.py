@@ -77,7 +77,7 @@ urlpatterns = [
     path("tax-years/<int:year>/", books.TaxYearDetail.as_view(), name="api-tax-year"),
     path("unknown-basis/", books.UnknownBasisList.as_view(), name="api-unknown-basis"),
     path(
-        "unknown-basis/<id:row_id>/basis/",
+        "unknown-basis/<str:event_id>/basis/",
         books.UnknownBasisEnter.as_view(),
         name="api-unknown-basis-enter",
     ),

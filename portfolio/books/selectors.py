@@ -180,19 +180,6 @@ def unknown_bases_for(*, run: AccountingRun) -> QuerySet[UnknownBasisDepositRow]
     return UnknownBasisDepositRow.objects.filter(run=run).order_by("time", "event_id")
 
 
-def unknown_basis_for(*, user, row_id: int) -> UnknownBasisDepositRow:
-    """One of the user's unknown-basis deposits in their latest run; 404 for anyone else's."""
-    run = latest_run_for(user=user)
-    found = (
-        UnknownBasisDepositRow.objects.filter(pk=row_id, run=run, run__user=user).first()
-        if run is not None
-        else None
-    )
-    if found is None:
-        raise Http404("no such deposit")
-    return found
-
-
 def unknown_basis_of(*, user, event_id: str) -> UnknownBasisDepositRow:
     """The user's unknown-basis deposit ``event_id`` (its ledger id, which entered bases are
     keyed by) in their latest run: a link that outlives the rebuilds renumbering the rows. 404

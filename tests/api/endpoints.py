@@ -130,7 +130,7 @@ WRITES = [
     Endpoint(
         "basis enter",
         "post",
-        lambda d: f"{V1}/unknown-basis/{d['unknown'].pk}/basis/",
+        lambda d: f"{V1}/unknown-basis/{d['unknown'].event_id}/basis/",
         body=lambda d: {"basis": "123.45", "acquired": "2023-01-01T00:00:00Z"},
         owned=True,
     ),

@@ -121,7 +121,7 @@ def test_the_api_answers_as_its_schema_says(method, path, api_schema, fuzz_heade
         "run_id": owner["sync"].pk,
         "import_id": owner["import"].pk,
         "token_id": owner["token"].pk,
-        "row_id": owner["unknown"].pk,
+        "event_id": owner["unknown"].event_id,
         "report_id": owner["report"].pk,
         "year": 2024,
     }

@@ -127,7 +127,7 @@ def test_an_upload_over_the_limit_or_empty_is_refused_and_writes_nothing(owner, 
 
 
 def test_entering_a_basis_stores_it_and_requests_a_rebuild(owner, api):
-    url = f"/api/v1/unknown-basis/{owner['unknown'].pk}/basis/"
+    url = f"/api/v1/unknown-basis/{owner['unknown'].event_id}/basis/"
     late = api.post(url, {"basis": "10", "acquired": "2030-01-01T00:00:00Z"}, format="json")
     assert late.status_code == 400 and list(late.json()["error"]["fields"]) == ["acquired"]
     assert not DepositBasis.objects.exists()
@@ -137,6 +137,19 @@ def test_entering_a_basis_stores_it_and_requests_a_rebuild(owner, api):
     stored = DepositBasis.objects.get(user=owner["user"])
     assert str(stored.basis) == "123.450000000000000000"
     assert Job.objects.filter(kind=JobKind.REBUILD, owner=owner["user"]).exists()
+
+
+def test_a_deposit_is_named_by_its_ledger_id_which_outlives_the_rows_of_a_rebuild(owner, api):
+    """A rebuild stores new rows with new ids; the ledger id stays what the client was given."""
+    row = owner["unknown"]
+    by_row = api.post(
+        f"/api/v1/unknown-basis/{row.pk}/basis/",
+        {"basis": "1", "acquired": "2023-01-01T00:00:00Z"},
+        format="json",
+    )
+    assert by_row.status_code == 404
+    listed = api.get("/api/v1/unknown-basis/").json()["results"]
+    assert [item["event_id"] for item in listed] == [row.event_id]
 
 
 def test_the_profile_is_checked_as_on_its_page(owner, api):
@@ -177,7 +190,7 @@ def test_times_with_offsets_postgresql_refuses_are_taken_in_utc(owner, api):
     listed = api.get(f"/api/v1/futures/fills/?since=0266-09-22T12:40:08-17:49&until={odd}")
     assert listed.status_code == 200
     assert [r["id"] for r in listed.json()["results"]] == [owner["fill"].pk]
-    url = f"/api/v1/unknown-basis/{owner['unknown'].pk}/basis/"
+    url = f"/api/v1/unknown-basis/{owner['unknown'].event_id}/basis/"
     entered = api.post(url, {"basis": "1", "acquired": "2023-01-01T00:00:00-17:49"}, format="json")
     assert entered.status_code == 202
     assert entered.json()["entered"]["acquired"].startswith("2023-01-01T17:49:00")

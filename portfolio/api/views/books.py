@@ -104,10 +104,12 @@ class UnknownBasisEnter(APIView):
         tags=TAGS,
         request=b.BasisInputSerializer,
         responses={202: b.UnknownBasisSerializer},
-        summary="Enter the basis of a deposit (your accounts are rebuilt in the background)",
+        summary="Enter the basis of a deposit, named by its ledger id",
+        description="Your accounts are rebuilt in the background. The ledger id (`event_id` in "
+        "the list) stays the same across rebuilds; row ids do not.",
     )
-    def post(self, request, row_id: int):
-        deposit = selectors.unknown_basis_for(user=request.user, row_id=row_id)
+    def post(self, request, event_id: str):
+        deposit = selectors.unknown_basis_of(user=request.user, event_id=event_id)
         data = b.BasisInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         bases.deposit_basis_save(user=request.user, deposit=deposit, **data.validated_data)
