@@ -11,6 +11,7 @@ from portfolio.books.models import (
     MarginRow,
     RunCheckpoint,
     UnknownBasisDepositRow,
+    YearEndLotRow,
     YearResult,
 )
 
@@ -40,6 +41,12 @@ class YearResultAdmin(admin.ModelAdmin):
 class LotRowAdmin(admin.ModelAdmin):
     list_display = ("run", "asset", "quantity", "cost_basis", "acquired", "held_outside")
     list_filter = ("asset", "held_outside")
+
+
+@admin.register(YearEndLotRow)
+class YearEndLotRowAdmin(admin.ModelAdmin):
+    list_display = ("run", "tax_year", "asset", "quantity", "cost_basis", "held_outside")
+    list_filter = ("tax_year", "asset", "held_outside")
 
 
 @admin.register(DisposalRow)
