@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from jobs.models import Job
 from jobs.selectors import jobs_list
+from portfolio.templatetags.numbers import when
 
 
 def _when(moment) -> str | None:
@@ -26,6 +27,9 @@ def job_json(job: Job) -> dict:
         "created": _when(job.created_at),
         "started": _when(job.started_at),
         "finished": _when(job.finished_at),
+        # What the panel shows: the one date format of every page, in the user's zone.
+        "created_display": when(job.created_at),
+        "finished_display": when(job.finished_at) if job.finished_at else None,
     }
 
 

@@ -19,6 +19,7 @@ from portfolio.books import chart_data, selectors
 from portfolio.books import dashboard_selectors as dash
 from portfolio.books.services import settings_for
 from portfolio.fragments import decimals_key, run_fragment
+from portfolio.kraken.assets import base_asset, normalize_asset
 from portfolio.selectors import futures_positions_for
 from portfolio.status_selectors import reconciliations_for
 
@@ -90,13 +91,24 @@ def asset_detail(request: HttpRequest, asset: str) -> HttpResponse:
         return redirect("dashboard")
     detail = activity.asset_detail(run=run, asset=asset)
     if detail is None:
+        made_of = base_asset(normalize_asset(asset))  # a Kraken variant code: USDT.F, ETH2.S
+        if made_of != asset and made_of in activity.asset_pages(run=run):
+            return redirect("asset_detail", asset=made_of)
         raise Http404("no such asset in your accounts")
     entries = ledger.ledger_entries_for_asset(user=request.user, asset=asset)
     chart = activity.asset_chart(run=run, user=request.user, asset=asset)
     return render(
         request,
         "portfolio/asset.html",
-        _context(request, run=run, asset=asset, detail=detail, entries=entries, chart=chart),
+        _context(
+            request,
+            run=run,
+            asset=asset,
+            detail=detail,
+            entries=entries,
+            chart=chart,
+            asset_pages=activity.asset_pages(run=run),
+        ),
     )
 
 
@@ -124,7 +136,10 @@ def transactions(request: HttpRequest) -> HttpResponse:
         last=request.GET.get("last") == "1",
         connections=connections,
     )
-    context = _context(request, filters=filters, page=page)
+    run = selectors.current_run_for(user=request.user, settings=settings_for(user=request.user)).run
+    context = _context(
+        request, filters=filters, page=page, asset_pages=activity.asset_pages(run=run)
+    )
     context.update(
         ledger.filter_choices(connections=connections, decimals=context["asset_decimals"])
     )
@@ -140,7 +155,7 @@ def income(request: HttpRequest) -> HttpResponse:
     page = activity.income_page(
         run=run, year=year, asset=asset, page=_int(request.GET.get("page"), 1)
     )
-    months = dash.income_by_month(run=run, limit=36)
+    months = dash.income_by_month(run=run)  # the whole history: this is the income page
     query = urlencode({k: v for k, v in (("year", year), ("asset", asset)) if v})
     context = _context(
         request, run=run, page=page, year=year, asset=asset, query=query,

@@ -165,6 +165,9 @@ class FuturesAccountPnl:
     account: str
     unrealized_pnl: Decimal | None  # Kraken's own figure at the last sync
     unrealized_funding: Decimal | None
+    currency: str = (
+        ""  # of both figures: a flex account's are in USD, a margin account's in its own
+    )
 
 
 @dataclass(frozen=True)
@@ -212,5 +215,17 @@ def _account_pnl(connection: KrakenConnection) -> list[FuturesAccountPnl]:
         pnl = _figure(snapshot, "totalUnrealized", "pnl")
         if pnl is not None:
             funding = _figure(snapshot, "unrealizedFunding", "funding")
-            accounts.append(FuturesAccountPnl(connection.label, snapshot.name, pnl, funding))
+            accounts.append(
+                FuturesAccountPnl(
+                    connection.label, snapshot.name, pnl, funding, _account_currency(snapshot)
+                )
+            )
     return accounts
+
+
+def _account_currency(snapshot: FuturesAccountSnapshot) -> str:
+    """Kraken states a flex (multi-collateral) account's figures in USD and gives it no currency;
+    a cash or margin account's are in the account's currency."""
+    if snapshot.currency:
+        return snapshot.currency
+    return "USD" if snapshot.type == "multiCollateralMarginAccount" else ""

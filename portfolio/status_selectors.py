@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 
 from accounts.models import KrakenConnection
-from portfolio.models import Reconciliation, SyncRun
+from portfolio.models import Reconciliation, SyncRun, SyncState
 
 
 def connection_states(*, user) -> list[KrakenConnection]:
@@ -26,6 +26,11 @@ def connection_states(*, user) -> list[KrakenConnection]:
         )
         .order_by("label")
     )
+
+
+def has_synced(*, user) -> bool:
+    """Whether any of the user's connections has finished a sync successfully."""
+    return SyncRun.objects.filter(connection__user=user, state=SyncState.SUCCEEDED).exists()
 
 
 ENTRY = re.compile(r"^(?P<asset>[^:]+): ledger entry (?P<entry>\S+) has balance")

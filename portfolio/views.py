@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from accounts.services import profile_for
+from portfolio.accounting.jurisdictions import get_jurisdiction
 from portfolio.books import chart_data
 from portfolio.books import dashboard_selectors as dash
 from portfolio.books import selectors as report_selectors
@@ -13,13 +14,18 @@ from portfolio.books.services import settings_for
 from portfolio.fragments import decimals_key, run_fragment
 from portfolio.ledger_selectors import asset_decimals_for
 from portfolio.selectors import futures_positions_for
-from portfolio.status_selectors import connection_states
+from portfolio.status_selectors import connection_states, has_synced
+
+#: The dashboard's income chart: the last months with income (the income page shows them all).
+INCOME_MONTHS = 24
 
 
 def _figures(run, decimals: dict[str, int]) -> dict:
     """The overview's figures and chart series for a run (a fixed number of queries)."""
     overview = report_selectors.overview_for(run=run)
-    months = dash.income_by_month(run=run)
+    months = dash.income_by_month(run=run, limit=INCOME_MONTHS + 1)
+    windowed = len(months) > INCOME_MONTHS  # then the card says so; the income page has all
+    months = months[-INCOME_MONTHS:]
     cash, cash_value = dash.cash_total(run=run)
     slices = dash.allocation(overview=overview)
     table = dash.holdings_table(overview=overview)
@@ -29,8 +35,10 @@ def _figures(run, decimals: dict[str, int]) -> dict:
         "table": table,
         "columns": dash.HOLDING_COLUMNS,
         "overview": overview,
+        "rules": get_jurisdiction(run.jurisdiction),
         "allocation": slices,
         "income_months": months,
+        "income_window": INCOME_MONTHS if windowed else None,
         "cash": cash,
         "cash_value": cash_value,
         "value_chart": chart_data.value_ranges(dash.daily_values(run=run)),
@@ -51,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": profile_for(user=request.user),
         "connections": connection_states(user=request.user),
+        "has_synced": has_synced(user=request.user),
         "current": current,
         "futures_positions": futures_positions_for(user=request.user),
         "asset_decimals": decimals,

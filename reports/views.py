@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import profile_for
-from portfolio.accounting.jurisdictions import get_jurisdiction
+from portfolio.accounting.jurisdictions import METHOD_LABELS, get_jurisdiction
 from portfolio.books import activity_selectors, bases, selectors, year_selectors
 from portfolio.books.rebuilds import prices_then_rebuild, rebuild_request
 from portfolio.books.services import settings_for
@@ -55,6 +55,7 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
     page_number = _page_number(request.GET.get("page"))
     year_result = year_selectors.year_or_current(run=run, year=year, today=today)
     decimals = asset_decimals_for(user=request.user)
+    rules = get_jurisdiction(run.jurisdiction)
 
     def tables() -> dict:
         page, disposals = year_selectors.disposals_page(
@@ -76,8 +77,11 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
     context = {
         "run": run,
         "year": year_result,
-        "years": year_selectors.year_choices(run=run, today=today),
-        "rules": get_jurisdiction(run.jurisdiction),
+        "years": [
+            (y, rules.tax_year_label(y)) for y in year_selectors.year_choices(run=run, today=today)
+        ],
+        "rules": rules,
+        "method_label": METHOD_LABELS.get(run.method, run.method),
         "tables_html": mark_safe(  # our own template's output
             run_fragment(
                 run=run,
@@ -92,12 +96,17 @@ def tax_year(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def tax_year_current(request: HttpRequest) -> HttpResponse:
-    """The year picked (``?year=``), else the current tax year in the profile's jurisdiction."""
+    """The year picked (``?year=``), else the latest tax year with activity in the current run
+    (the current tax year when it has none)."""
     picked = request.GET.get("year", "")
     if picked.isdigit():
         return redirect("tax_year", year=int(picked))
-    jurisdiction = get_jurisdiction(profile_for(user=request.user).jurisdiction)
-    return redirect("tax_year", year=jurisdiction.tax_year_of(timezone.localdate()))
+    settings = settings_for(user=request.user)
+    current = selectors.current_run_for(user=request.user, settings=settings)
+    year = year_selectors.default_year(
+        run=current.run, jurisdiction=settings.jurisdiction, today=timezone.localdate()
+    )
+    return redirect("tax_year", year=year)
 
 
 @login_required

@@ -46,6 +46,13 @@ class AssetDetail:
         return cost / held if held else None
 
 
+def asset_pages(*, run: AccountingRun | None) -> frozenset[str]:
+    """The assets that have a holdings page (``asset_detail`` finds them): none without a run."""
+    if run is None:
+        return frozenset()
+    return frozenset([*run.pnl, *(row["asset"] for row in run.cash)])
+
+
 def asset_detail(*, run: AccountingRun, asset: str) -> AssetDetail | None:
     holding = next((h for h in _all_assets(run) + _cash(run) if h.asset == asset), None)
     if holding is None:

@@ -104,15 +104,18 @@ def allocation(*, overview: Overview) -> list[Slice]:
     return sorted(slices, key=lambda s: s.value, reverse=True)
 
 
-def income_by_month(*, run: AccountingRun, limit: int = 24) -> list[tuple[date, Decimal]]:
-    """The income of the last ``limit`` months that had any, in the user's zone, oldest first."""
+def income_by_month(*, run: AccountingRun, limit: int | None = None) -> list[tuple[date, Decimal]]:
+    """The income of each month that had any (the last ``limit`` of them when given), in the
+    user's zone, oldest first."""
     rows = (
         IncomeRow.objects.filter(run=run)
         .annotate(month=TruncMonth("time", tzinfo=timezone.get_current_timezone()))
         .values("month")
         .annotate(total=Sum("value"))
-        .order_by("-month")[:limit]
+        .order_by("-month")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [(_as_date(r["month"]), r["total"]) for r in reversed(list(rows))]
 
 
@@ -148,10 +151,12 @@ def _percent(part: Decimal | None, whole: Decimal) -> Decimal | None:
 
 def pnl_percentages(*, overview: Overview) -> dict[str, Decimal | None]:
     """Unrealized gain as a share of the crypto held's cost; realized gain as a share of the
-    cost of everything disposed of (all years)."""
+    cost of everything disposed of (all years). ``crypto_cost`` is that first base, the figure
+    the dashboard's cost card shows: cash has no gain, so its basis would only dilute the share."""
     held_cost = sum((h.cost_basis for h in overview.holdings if not h.is_cash), ZERO)
     sold_cost = sum((Decimal(y.summary["disposals"]["cost_basis"]) for y in overview.years), ZERO)
     return {
+        "crypto_cost": held_cost,
         "unrealized_pct": _percent(overview.unrealized, held_cost),
         "realized_pct": _percent(overview.realized, sold_cost),
     }

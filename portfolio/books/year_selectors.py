@@ -126,7 +126,7 @@ def year_or_current(*, run: AccountingRun, year: int, today: date) -> YearResult
     if year > current or year < min(first or current, current):
         raise Http404(f"no results for tax year {year}")
     start, end = jur.tax_year_dates(year)
-    zero = {"proceeds": "0", "cost_basis": "0", "gain": "0", "count": 0}
+    zero = {"proceeds": "0", "cost_basis": "0", "gain": "0", "count": 0, "sales": 0}
     summary = {
         "year": year,
         "period": {"start": start.isoformat(), "end": end.isoformat()},
@@ -141,3 +141,13 @@ def year_choices(*, run: AccountingRun, today: date) -> list[int]:
     current = get_jurisdiction(run.jurisdiction).tax_year_of(today)
     years = set(YearResult.objects.filter(run=run).values_list("year", flat=True)) | {current}
     return sorted(years, reverse=True)
+
+
+def default_year(*, run: AccountingRun | None, jurisdiction: str, today: date) -> int:
+    """The year the "Tax year" menu opens: the latest with activity in ``run`` (not after the
+    current one), else the current tax year."""
+    current = get_jurisdiction(jurisdiction).tax_year_of(today)
+    if run is None:
+        return current
+    stored = YearResult.objects.filter(run=run, year__lte=current).order_by("-year")
+    return stored.values_list("year", flat=True).first() or current

@@ -172,6 +172,18 @@ def _split_by_quote(name: str, original: str) -> tuple[str, str]:
     raise ValueError(f"cannot split Kraken pair {original!r}; look it up in AssetPairs")
 
 
+def pair_quote(pair: str) -> str:
+    """The normalised quote of a spot pair ("XBTUSD" -> "USD") or futures contract ("PF_XBTUSD",
+    "FI_XBTUSD_201225" -> "USD": product prefix, pair, optional expiry); "" when none fits."""
+    name = pair.strip().upper()
+    if "_" in name:
+        name = name.split("_")[1]
+    try:
+        return split_pair(name)[1]
+    except ValueError:
+        return ""
+
+
 def normalize_all(raw_codes: Iterable[str]) -> dict[str, str]:
     """Raw -> normalised, for building display tables."""
     return {raw: normalize_asset(raw) for raw in raw_codes}

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from portfolio.kraken.assets import pair_quote
 from portfolio.models.fields import amount_field, connection_field, optional_amount_field
 
 
@@ -52,6 +53,11 @@ class FuturesPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.size} {self.symbol}"
+
+    @property
+    def quote_currency(self) -> str:
+        """The currency its price is in ("USD" for PF_XBTUSD)."""
+        return pair_quote(self.symbol)
 
 
 class FuturesFill(models.Model):

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from portfolio.kraken.assets import pair_quote
+from portfolio.kraken.order_names import order_kind, order_status
 from portfolio.models.fields import amount_field, connection_field, optional_amount_field
 
 
@@ -47,6 +49,20 @@ class OpenOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} {self.volume} {self.pair} ({self.order_id})"
+
+    @property
+    def kind_label(self) -> str:
+        """ "Buy limit" for Kraken's buy/lmt."""
+        return order_kind(self.side, self.order_type)
+
+    @property
+    def status_label(self) -> str:
+        return order_status(self.status)
+
+    @property
+    def quote_currency(self) -> str:
+        """The currency its limit price is in ("USD" for XBTUSD and PF_XBTUSD)."""
+        return pair_quote(self.pair)
 
     @property
     def remaining(self):

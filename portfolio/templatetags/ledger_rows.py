@@ -11,19 +11,30 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from portfolio.kraken.assets import base_asset, normalize_asset
 from portfolio.templatetags.numbers import DEFAULT_PLACES, signed, trimmed, when
 
 register = template.Library()
 
 ROW = (
     '<tr data-id="{}"><td data-label="Time" class="nowrap">{}</td><td data-label="Type">{}{}</td>'
-    '<td data-label="Asset"><a href="{}{}/">{}</a>{}</td>'
+    '<td data-label="Asset">{}{}</td>'
     '<td class="num {}" data-label="Amount">{}</td><td class="num opt" data-label="Fee">{}</td>'
     '<td class="num" data-label="Balance">{}</td>'
     '<td data-label="Ledger id"><code>{}</code></td>'
     '<td data-label="Ref id"><a href="{}?q={}"><code>{}</code></a></td>'
     '<td class="opt" data-label="Connection">{}</td></tr>\n'
 )
+
+
+def _asset_cell(asset: str, holdings: str, pages: frozenset[str] | None) -> SafeString:
+    """The asset, linked to the page of the asset it is made of (USDT.F and ETH2.S to USDT and
+    ETH, the engine's naming) when that page exists (``pages``; all when not given)."""
+    target = base_asset(normalize_asset(asset))
+    if pages is not None and target not in pages:
+        return format_html("{}", asset)
+    title = format_html(' title="{}"', target) if target != asset else ""
+    return format_html('<a href="{}{}/"{}>{}</a>', holdings, quote(target, safe="/"), title, asset)
 
 
 def _muted(text) -> SafeString | str:
@@ -34,13 +45,14 @@ def _muted(text) -> SafeString | str:
 def ledger_rows(context, rows) -> SafeString:
     decimals = context.get("asset_decimals") or {}
     holdings, transactions = reverse("holdings"), reverse("transactions")
+    pages = context.get("asset_pages")
 
     def cells(e):
         places = decimals.get(e.asset, DEFAULT_PLACES)
         wallet = e.wallet if e.wallet and e.wallet != "spot" else ""
         return (
             e.ledger_id, when(e.time), e.type, _muted(e.subtype),
-            holdings, quote(e.asset, safe="/"), e.asset, _muted(wallet),
+            _asset_cell(e.asset, holdings, pages), _muted(wallet),
             signed(e.amount), trimmed(e.amount, places), trimmed(e.fee, places),
             trimmed(e.balance, places),
             e.ledger_id, transactions, quote(e.refid, safe="/"), e.refid,

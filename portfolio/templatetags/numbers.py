@@ -7,6 +7,8 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from portfolio.accounting.valuation import FIAT
+
 register = template.Library()
 ZERO_DECIMAL_CURRENCIES = {"JPY"}
 
@@ -55,6 +57,24 @@ def signed(value) -> str:
 def ccy(value, currency: str = "") -> str:
     """Money with its currency: '1,234.50 GBP'; a missing value shows as a dash."""
     text = money(value, currency)
+    return text if text == "—" or not currency else f"{text} {currency}"
+
+
+@register.filter
+def amount(value, currency: str = "") -> str:
+    """Money in any currency with its code: a fiat one through ``ccy`` (its own decimals), a
+    crypto one (an inverse contract's BTC PnL) to 8 decimals with the zeros trimmed."""
+    if currency in FIAT:
+        return ccy(value, currency)
+    text = trimmed(value, 8)
+    return text if text == "—" or not currency else f"{text} {currency}"
+
+
+@register.filter
+def price(value, currency: str = "") -> str:
+    """A price in its quote currency: all the decimals Kraken gave, zeros trimmed, and the code:
+    '19,300.2 USD' (a price is not rounded to cents: 0.00001234 USD is a price)."""
+    text = trimmed(value, DEFAULT_PLACES)
     return text if text == "—" or not currency else f"{text} {currency}"
 
 

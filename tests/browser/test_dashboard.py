@@ -72,7 +72,7 @@ def test_dashboard_shows_holdings_value_chart_and_tax_years(page, live_server, s
     page.goto(live_server.url + "/")
 
     page.locator("section:has(h2:text('Tax years')) tbody tr a").first.click()
-    page.wait_for_selector("h2:text('Disposals')")
+    page.wait_for_selector("h2:text('Sales (')")
     newest = YearResult.objects.filter(run=run).order_by("-year").first()
     start = date.fromisoformat(newest.summary["period"]["start"])
     title = page.locator("h1").inner_text().replace("\u00a0", " ")

@@ -130,7 +130,7 @@ def _tax_year(page, base, width, kind, run) -> None:
     assert tags and {t.strip() for t in tags} == {"Section 104"}
     expected = DisposalRow.objects.filter(run=run, tax_year=year.year)
     count = sum(1 for d in expected if d.lots[0]["lot_id"].startswith("s104:"))
-    assert page.locator("h2#disposals").inner_text() == f"Disposals ({count})"
+    assert page.locator("h2#disposals").inner_text() == f"Sales ({count})"
     page.goto(f"{base}/reports/tax-year/{year.year}/?sort=gain&dir=desc")
     gains = page.locator("td[data-label='Gain']").all_inner_texts()
     values = [Decimal(g.split()[0].replace(",", "")) for g in gains]

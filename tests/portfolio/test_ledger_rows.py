@@ -35,10 +35,10 @@ def _squash(html: str) -> str:
 def test_the_tag_makes_the_html_the_template_loop_made():
     rows = [
         _entry(1),
-        _entry(2, subtype="spottostaking", wallet="futures", amount=Decimal("5"), asset="DOT.S"),
+        _entry(2, subtype="spottostaking", wallet="futures", amount=Decimal("5"), asset="DOT"),
         _entry(3, refid='<b>"x"&y</b>', asset="A B", connection_label="<i>me</i>"),
     ]
-    context = {"rows": rows, "asset_decimals": {"BTC": 8, "DOT.S": 4}}
+    context = {"rows": rows, "asset_decimals": {"BTC": 8, "DOT": 4}}
     old = Template(LOOP).render(Context(context))
     new = Template(TAG).render(Context(context))
     assert _squash(new) == _squash(old)

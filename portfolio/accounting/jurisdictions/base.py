@@ -64,6 +64,9 @@ class Jurisdiction:
     exempt_long_term: bool = False
     #: Short label for choices (forms, admin).
     label: str = ""
+    #: What a disposal's lot pieces are called here (one per acquisition date a sale used);
+    #: pages call the disposal events themselves "sales".
+    pieces_label: str = "lot pieces"
     #: Identification is wallet by wallet: a rebuild keeps one set of books per Kraken account for
     #: the whole history (the allocation of basis to the units in each wallet).
     wallet_by_wallet: bool = False
@@ -116,6 +119,13 @@ class Jurisdiction:
         start = datetime.combine(date(year, month, dom), time(0), self.tz)
         end = datetime.combine(date(year + 1, month, dom), time(0), self.tz)
         return start, end
+
+    def tax_year_label(self, year: int) -> str:
+        """The tax year as this jurisdiction names it: "2025" for a calendar year, "2025–26" for
+        one that starts in 2025 and ends in 2026 (the UK's 6 April to 5 April)."""
+        if self.year_start == (1, 1):
+            return str(year)
+        return f"{year}\u2013{(year + 1) % 100:02d}"
 
     def tax_year_dates(self, year: int) -> tuple[date, date]:
         """First and last calendar day of the tax year (inclusive)."""

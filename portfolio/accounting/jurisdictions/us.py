@@ -75,6 +75,7 @@ US = Jurisdiction(
     airdrop_is_income=True,
     per_wallet_from=date(2025, 1, 1),
     label="United States",
+    pieces_label="Form 8949 rows",
     wallet_by_wallet=True,
     margin_rule=(
         "Realized PnL of a closed margin position counts as a capital gain or loss in the tax "

@@ -20,7 +20,7 @@
     var detail = [];
     if (p.stage) { detail.push(p.stage); }
     if (p.total) { detail.push((p.done || 0) + " of " + p.total); }
-    detail.push(job.finished ? "ended " + job.finished : "asked " + job.created);
+    detail.push(job.finished ? "ended " + job.finished_display : "asked " + job.created_display);
     var muted = document.createElement("span");
     muted.className = "muted small";
     muted.textContent = " · " + detail.join(" · ");
