@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import KrakenConnection
 from portfolio import ledger_selectors as ledger
 from portfolio.books import activity_selectors as activity
-from portfolio.books import chart_data, selectors
+from portfolio.books import chart_data, labels, selectors
 from portfolio.books import dashboard_selectors as dash
 from portfolio.books.services import settings_for
 from portfolio.fragments import decimals_key, run_fragment
@@ -96,7 +96,15 @@ def asset_detail(request: HttpRequest, asset: str) -> HttpResponse:
     return render(
         request,
         "portfolio/asset.html",
-        _context(request, run=run, asset=asset, detail=detail, entries=entries, chart=chart),
+        _context(
+            request,
+            run=run,
+            asset=asset,
+            detail=detail,
+            entries=entries,
+            chart=chart,
+            wallet_labels=labels.wallet_labels(user=request.user),
+        ),
     )
 
 
