@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import KrakenConnection
 from portfolio import ledger_selectors as ledger
 from portfolio.books import activity_selectors as activity
-from portfolio.books import chart_data, selectors
+from portfolio.books import chart_data, labels, selectors
 from portfolio.books import dashboard_selectors as dash
 from portfolio.books.services import settings_for
 from portfolio.fragments import decimals_key, run_fragment
@@ -108,6 +108,7 @@ def asset_detail(request: HttpRequest, asset: str) -> HttpResponse:
             entries=entries,
             chart=chart,
             asset_pages=activity.asset_pages(run=run),
+            wallet_labels=labels.wallet_labels(user=request.user),
         ),
     )
 

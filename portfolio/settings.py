@@ -7,6 +7,7 @@ DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), SECRET_KEY and CREDENTIALS
 """
 
 import os
+import tomllib
 from pathlib import Path
 
 import dj_database_url
@@ -321,14 +322,17 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+with open(BASE_DIR / "pyproject.toml", "rb") as _pyproject:
+    APP_VERSION = tomllib.load(_pyproject)["project"]["version"]
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Kraken Portfolio API",
+    # the version in the path is the API's (v1); the document's version is the app's release
+    "TITLE": "Kraken Portfolio API v1",
     "DESCRIPTION": (
         "Your synced Kraken data and the tax books computed from it. Amounts are decimal "
         "strings, times ISO 8601 with their zone. Every failure answers "
         '{"error": {"code", "message", "fields"}}.'
     ),
-    "VERSION": "1",
+    "VERSION": APP_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -336,6 +340,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # no validator badge: Swagger UI would fetch it from swagger.io
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # ReDoc has no option (REDOC_UI_SETTINGS) for the Redocly logo its side menu draws from
+    # cdn.redoc.ly (not hideLogo, which is the spec's x-logo): templates/api/redoc.html keeps
+    # the browser from asking for it
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"JobStateEnum": "jobs.models.JobState"},
 }

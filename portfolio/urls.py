@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 
 from portfolio import import_views, orders_views, pages, sync_views, views
 from portfolio.api import pages as api_pages
-from portfolio.api.views.errors import not_found as api_not_found
+from portfolio.api.views.errors import no_such_version
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -43,6 +43,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("jobs/", include("jobs.urls")),
     path("api/v1/", include("portfolio.api.urls")),
-    re_path(r"^api/", api_not_found),  # another version or none: our 404, in the API's shape
+    re_path(r"^api/", no_such_version),  # another version or none: our 404, in the API's shape
     path("admin/", admin.site.urls),
 ]

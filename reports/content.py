@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import KrakenConnection
 from accounts.selectors import connections_for
 from portfolio.accounting import summarise_tax_year
-from portfolio.accounting.jurisdictions import get_jurisdiction
+from portfolio.accounting.jurisdictions import METHOD_LABELS, get_jurisdiction
 from portfolio.books import selectors
 from portfolio.books.models import AccountingRun, YearResult
 from portfolio.books.services import settings_for
@@ -117,8 +117,8 @@ def _settings_of(run: AccountingRun, user) -> dict[str, str]:
     profile = settings_for(user=user)
     rules = get_jurisdiction(run.jurisdiction)
     return {
-        "jurisdiction": f"{rules.name} ({run.jurisdiction})",
-        "method": run.method,
+        "jurisdiction": rules.name,
+        "method": METHOD_LABELS.get(run.method, run.method),
         "base currency": run.base_currency,
         "time zone": run.time_zone or str(rules.tz),
         "wallets": "each Kraken account its own books" if run.per_wallet else "universal books",

@@ -9,14 +9,14 @@ numbers are CSS page margin boxes; charts are inline SVG.
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from portfolio.accounting.summary import money
-from portfolio.books import selectors
+from portfolio.books import labels, selectors
+from portfolio.templatetags.numbers import money, qty
 from reports import tables
 from reports.charts import bar_chart, line_chart
 from reports.content import Report
@@ -35,11 +35,40 @@ AMOUNTS = ("(d) Proceeds", "(e) Cost or other basis", "(h) Gain or (loss)", "Pro
 #: Shorter titles where the PDF's monospace lines are tight (the CSV keeps the long ones).
 PDF_TITLES = {tables.POOL_QUANTITY: "Pool after", tables.POOL_COST: "Pool cost after"}
 INCOME_COLUMNS = ["Date", "Asset", "Quantity", "Value", "Type", "Price source", "Ledger id"]
+QUANTITIES = ("Quantity", tables.POOL_QUANTITY)
 
 
-def table(frame: pd.DataFrame, columns: list[str] | dict[str, str]) -> SafeString:
+def readable(frame: pd.DataFrame, currency: str, wallets: dict[str, str]) -> pd.DataFrame:
+    """The CSV's plain decimals as the web pages print them ('1,234.50'), wallets by their
+    connection's label, sources as sentences; a blank stays blank."""
+    shown = frame.copy()
+    for name in shown.columns:
+        if name in QUANTITIES:
+            shown[name] = [qty(v) if v != "" else "" for v in shown[name].tolist()]
+        elif name in AMOUNTS:
+            shown[name] = [money(v, currency) if v != "" else "" for v in shown[name].tolist()]
+        elif name == "Price source":
+            shown[name] = [labels.source_text(v) for v in shown[name].tolist()]
+        elif name == "Wallet":
+            shown[name] = [labels.wallet_text(v, wallets) for v in shown[name].tolist()]
+    return shown
+
+
+def amount_or_text(value: str, currency: str) -> str:
+    """An estimate's line: a figure to the currency's minor unit is printed as money; a rate or
+    a sentence as it is."""
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    places = -number.as_tuple().exponent if number.is_finite() else None  # type: ignore[operator]
+    return money(value, currency) if places == (0 if currency == "JPY" else 2) else value
+
+
+def table(report: Report, frame: pd.DataFrame, columns: list[str] | dict[str, str]) -> SafeString:
     names = columns if isinstance(columns, dict) else {c: c for c in columns}
-    return mono_table(frame, names, right=AMOUNTS)
+    shown = readable(frame, report.currency, labels.wallet_labels(user=report.run.user_id))
+    return mono_table(shown, names, right=AMOUNTS)
 
 
 def monthly_gains(report: Report) -> list[tuple[str, Decimal]]:
@@ -62,27 +91,26 @@ def income_by_type(report: Report) -> list[tuple[str, str]]:
 
 
 def _jurisdiction_section(report: Report) -> dict:
-    code = report.run.jurisdiction
+    code, cur = report.run.jurisdiction, report.currency
     if code == "us":
         form, totals = tables.form_8949(report)
         boxes = []
         for box, box_totals in totals.items():
             part = form[form["Box"] == box]
-            rows = table(part, FORM_8949_COLUMNS)
-            boxes.append(
-                {"box": box, "part": part["Part"].iloc[0], "totals": box_totals, "rows": rows}
-            )
+            rows = table(report, part, FORM_8949_COLUMNS)
+            shown = {k: v if k == "rows" else money(v, cur) for k, v in box_totals.items()}
+            boxes.append({"box": box, "part": part["Part"].iloc[0], "totals": shown, "rows": rows})
         return {"boxes": boxes}
     frame = tables.disposals(report)
     columns = {c: PDF_TITLES.get(c, c) for c in frame.columns if c not in ("Price source",)}
-    return {"disposal_rows": table(frame, columns)}
+    return {"disposal_rows": table(report, frame, columns)}
 
 
 def derivatives_tables(report: Report) -> dict:
     """The year's closed margin positions and futures per contract (never disposals)."""
     run, year, cur = report.run, report.year, report.currency
     margin = [
-        (m.closed.date().isoformat(), m.pair or m.position, m.side, m.volume.normalize(),
+        (m.closed.date().isoformat(), m.pair or m.position, m.side, qty(m.volume),
          money(m.pnl_value, cur), money(m.fees_value, cur), money(m.net_value, cur),
          " ".join(m.ledger_ids))
         for m in selectors.margin_for(run=run, year=year)
@@ -100,6 +128,7 @@ def context_for(report: Report) -> dict:
     monthly = monthly_gains(report)
     lots = tables.open_lots(report)
     income = tables.income(report)
+    cur = report.currency
     return {
         "r": report,
         "s": report.summary,
@@ -109,8 +138,10 @@ def context_for(report: Report) -> dict:
         "gain_chart": bar_chart(monthly, width=700, height=180),
         "monthly": monthly,
         "income_types": income_by_type(report),
-        "income_rows": table(income, INCOME_COLUMNS),
-        "lot_rows": table(lots, list(lots.columns)),
+        "income_rows": table(report, income, INCOME_COLUMNS),
+        "lot_rows": table(report, lots, list(lots.columns)),
+        "estimate_lines": [(k, amount_or_text(v, cur)) for k, v in report.estimate.lines],
+        "price_sources": [(labels.source_text(s), n) for s, n in report.rows.price_sources],
         **_jurisdiction_section(report),
         **derivatives_tables(report),
     }

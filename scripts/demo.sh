@@ -11,6 +11,23 @@ SIM_PORT=${SIM_PORT:-8765}
 SIM_SEED=${SIM_SEED:-7}
 SIM_SIZE=${SIM_SIZE:-3000}
 SIM_SPEED=${SIM_SPEED:-20}
+# A taken port is found now, not after the minute of migrating and syncing that follows.
+port_taken() {
+  ! $PY -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
+if port_taken "$DEMO_PORT"; then
+  echo "Port ${DEMO_PORT} is already in use: stop what listens there, or pick another port" \
+    "for the app with DEMO_PORT, e.g. DEMO_PORT=8001 make demo" >&2
+  exit 1
+fi
+if port_taken "$SIM_PORT"; then
+  echo "Port ${SIM_PORT} (the Kraken simulator's) is already in use: pick another with" \
+    "SIM_PORT, e.g. SIM_PORT=8766 make demo" >&2
+  exit 1
+fi
 mkdir -p var
 rm -f var/sim.env
 # The simulator's clock runs SIM_SPEED times faster than Kraken's, public limit included.

@@ -29,6 +29,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ApiAutoSchema(AutoSchema):
+    def _get_paginator(self):
+        """The view's paginator, told the path it pages (for its schema's link examples)."""
+        paginator = super()._get_paginator()
+        if paginator is not None:
+            paginator.schema_path = self.path
+        return paginator
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code, description in ERROR_STATUSES.items():

@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from portfolio.api.docs import RedocView, SwaggerView
 from portfolio.api.views import accounts, books, jobs, reports, synced
 from portfolio.api.views.errors import not_found
+from portfolio.api.views.index import api_index
 
 
 class IdConverter:
@@ -26,6 +27,7 @@ register_converter(IdConverter, "id")
 docs = {"permission_classes": [AllowAny], "authentication_classes": []}
 
 urlpatterns = [
+    path("", api_index, name="api-index"),
     path("schema/", SpectacularAPIView.as_view(**docs), name="api-schema"),
     path("docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),

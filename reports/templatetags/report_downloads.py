@@ -3,7 +3,7 @@
 from django import template
 
 from reports.models import ReportFormat
-from reports.selectors import report_files_for, report_jobs_for
+from reports.selectors import report_files_for, report_jobs_for, with_build_state
 
 register = template.Library()
 
@@ -13,7 +13,9 @@ def download_panel(context, year: int) -> dict:
     user = context["request"].user
     return {
         "year": year,
-        "files": list(report_files_for(user=user, year=year)[:20]),
+        "files": with_build_state(
+            user=user, files=list(report_files_for(user=user, year=year)[:20])
+        ),
         "building": list(report_jobs_for(user=user, year=year)),
         "formats": ReportFormat.choices,
         "connections": list(user.kraken_connections.order_by("label")),

@@ -22,9 +22,29 @@ def _error(response, status: int, code: str) -> dict:
 
 def test_an_unknown_path_or_version_is_a_404_in_our_shape(api):
     _error(api.get("/api/v1/no-such-thing/"), 404, "not_found")
-    _error(api.get("/api/v2/holdings/"), 404, "not_found")
+    other = _error(api.get("/api/v2/holdings/"), 404, "not_found")
+    assert other["message"] == (
+        "No such version of the API: this server has version 1, under /api/v1/."
+    )
     _error(api.post("/api/v1/holdings/x/"), 404, "not_found")
     _error(api.get("/api/v1/connections/99999999999999999999999/"), 404, "not_found")
+
+
+def test_the_versions_root_lists_its_endpoints_schema_and_docs(client):
+    """/api/v1/ answers, to anyone, what is there (no endpoint's data)."""
+    response = client.get("/api/v1/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    index = response.json()
+    assert index["version"] == "1"
+    assert index["schema"] == "http://testserver/api/v1/schema/"
+    assert (index["docs"], index["redoc"]) == (
+        "http://testserver/api/v1/docs/",
+        "http://testserver/api/v1/redoc/",
+    )
+    endpoints = index["endpoints"]
+    assert "/api/v1/holdings/" in endpoints and "/api/v1/reports/{report_id}/download/" in endpoints
+    paths = client.get("/api/v1/schema/?format=json").json()["paths"]
+    assert sorted(endpoints) == sorted(paths)  # every endpoint the schema describes, once
 
 
 def test_a_wrong_method_is_a_405(api):

@@ -69,6 +69,16 @@ def test_the_schema_is_valid_openapi(client):
             assert {"401", "404", "429"} <= set(operation["responses"]), (method, path)
 
 
+def test_the_schema_is_titled_with_the_api_version_and_pages_on_its_own_paths(client):
+    """ReDoc prints "title (version)": the API's version is in the title, the release in the
+    version; a page's example links are this API's paths, not DRF's api.example.org."""
+    spec = json.loads(client.get(SCHEMA_URL).content)
+    assert (spec["info"]["title"], spec["info"]["version"]) == ("Kraken Portfolio API v1", "0.1.0")
+    assert "example.org" not in json.dumps(spec)
+    page = spec["components"]["schemas"]["PaginatedLedgerEntryList"]["properties"]
+    assert page["next"]["example"] == "/api/v1/ledger-entries/?cursor=cD00ODY%3D"
+
+
 def test_docs_and_redoc_pages_serve_our_own_static_files(client):
     for url in ("/api/v1/docs/", "/api/v1/redoc/"):
         body = client.get(url).content.decode()
@@ -149,3 +159,10 @@ def test_the_api_answers_as_its_schema_says(method, path, api_schema, fuzz_heade
 
     answers_as_documented()
     assert len(calls) >= 5, calls
+
+
+def test_every_page_links_the_api_documentation(client):
+    """The docs are found from any page's footer, not only under Profile → API tokens."""
+    body = client.get("/accounts/login/").content.decode()
+    assert '<a href="/api/v1/redoc/">API documentation</a>' in body
+    assert '<a href="/api/v1/docs/">try it</a>' in body

@@ -7,8 +7,10 @@ from django.db import connection as db
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portfolio.books.models import DisposalRow, IncomeRow
+from portfolio.books import labels
+from portfolio.books.models import DisposalRow, IncomeRow, LotRow
 from portfolio.books.selectors import overview_for
+from tests.factories import LotRowFactory
 from tests.portfolio.pages_setup import user_with_pages
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,16 @@ def test_tax_year_shows_the_s104_pool_after_each_uk_disposal(client):
 
     assert f"10,000 {row.asset}" in cell(row.event_id) and "31,363.64 GBP" in cell(row.event_id)
     assert cell(other.event_id).endswith(">—")
+
+
+def test_an_asset_page_names_a_lots_connection_and_its_source_in_words(client):
+    """A lot's wallet is the connection's label (the engine's ``kraken-<id>`` is internal) and a
+    basis taken from the trade's own amount says so (the engine's source is just "leg")."""
+    user, data = user_with_pages(entries=5, disposals=1)
+    connection = user.kraken_connections.get()
+    LotRow.objects.filter(run=data.run, asset="BTC").delete()
+    LotRowFactory(run=data.run, lot_id="RBUY0002", wallet=f"kraken-{connection.pk}", source="leg")
+    client.force_login(user)
+    page = client.get("/holdings/BTC/").content.decode()
+    assert f'data-label="Where">Kraken · {connection.label}</td>' in page
+    assert f">{labels.SOURCE_TEXT['leg']}</a>" in page and f"kraken-{connection.pk}" not in page

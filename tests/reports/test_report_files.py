@@ -25,14 +25,16 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from jobs.models import Job, JobKind
+from portfolio.books import labels
 from portfolio.books.models import YearResult
 from portfolio.books.prices import prices_fill_for
 from portfolio.books.services import accounting_rebuild
 from portfolio.models import Reconciliation
+from portfolio.templatetags.numbers import money
 from reports import tables
 from reports.content import report_for
 from reports.models import ReportFile
-from reports.pdf import report_pdf
+from reports.pdf import context_for, report_html, report_pdf
 from tests.factories import UserFactory
 from tests.simulated import connect, sync
 
@@ -111,8 +113,8 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
     text = pdf_text(content, tmp_path)
     for part in ("disposals", "short_term", "long_term"):
         for key in ("proceeds", "cost_basis", "gain"):
-            assert summary[part][key] in text, (part, key)
-    assert summary["income"]["total"] in text and summary["fees"] in text
+            assert money(summary[part][key]) in text, (part, key)
+    assert money(summary["income"]["total"]) in text and money(summary["fees"]) in text
     assert "Page 1 of" in text and "Form 8949" in text
     with timezone.override("America/New_York"):  # times labelled UTC are UTC in any zone
         stamp = report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
@@ -120,7 +122,7 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
     assert "Futures by contract" in text and "Margin positions closed in the year" in text
     for block in ("margin", "futures"):  # the derivative sections print the summary's nets
         if summary.get(block):
-            assert summary[block]["net"] in text, block
+            assert money(summary[block]["net"]) in text, block
 
     files = tables.csv_files(report)
     form = csv_rows(files["form_8949.csv"])
@@ -149,7 +151,8 @@ def test_pdf_and_csvs_hold_the_json_totals_to_the_cent(books, tmp_path):
         assert str(column_sum(rows, "(d) Proceeds")) == box_totals[box]["proceeds"]
         assert str(column_sum(rows, "(h) Gain or (loss)")) == box_totals[box]["rows_gain"]
         t = box_totals[box]
-        assert f"proceeds {t['proceeds']}, cost {t['cost']}, gain {t['gain']}" in text
+        amounts = [money(t[k]) for k in ("proceeds", "cost", "gain")]
+        assert "proceeds {}, cost {}, gain {}".format(*amounts) in text
     assert "rounded once to the cent" in text  # the rounding rule is stated with the form
     for term, box in (  # a box's gain total is the JSON's, to the cent (one box per term here)
         ("short_term", "C" if year < 2025 else "I"),
@@ -284,7 +287,7 @@ def test_uk_schedule_names_the_rule_of_each_disposal_and_adds_up(books, tmp_path
     assert "SA108" in text and "Section 104 pool" in text
     assert "Pool cost after" in text and "not stored" not in text
     for key in ("gains", "losses", "net_gain"):
-        assert summary[key] in text
+        assert money(summary[key]) in text
     assert "Capital Gains Tax at the higher rate" in text and "TCGA 1992 s3" in text
 
 
@@ -338,3 +341,25 @@ def test_de_and_ca_schedules(books, tmp_path, jurisdiction, method, column, word
     text = pdf_text(report_pdf(report), tmp_path)
     for word in words:
         assert word in text, word
+
+
+def test_the_pdf_prints_amounts_and_settings_as_the_pages_do(books):
+    """Amounts with thousands separators (the CSVs keep plain decimals), display names of the
+    jurisdiction and method, wallets by their connection's label, sources as sentences."""
+    user, run, year = books
+    report = report_for(user=user, year=year)
+    proceeds = report.summary["disposals"]["proceeds"]
+    assert Decimal(proceeds) >= 1000  # so that the printed amount has a separator
+    context = context_for(report)
+    html = report_html(report)
+    assert f"<td>Proceeds</td><td>{money(proceeds)}</td>" in html and "," in money(proceeds)
+    assert "Tax report: United States (federal), tax year" in html
+    assert "<td>Method</td><td>FIFO (first in, first out)</td>" in html
+    assert "(us)" not in html and "· fifo ·" not in html
+    lots = str(context["lot_rows"])
+    wallet = f"kraken-{user.kraken_connections.get().pk}"
+    assert wallet not in lots and user.kraken_connections.get().label in lots
+    sources = dict(context["price_sources"])
+    assert "leg" not in sources and sources[labels.SOURCE_TEXT["leg"]] > 0
+    csv = tables.csv_files(report)["disposals.csv"].decode()
+    assert money(proceeds) not in csv and "," not in csv_rows(csv.encode())[0]["Proceeds"]
