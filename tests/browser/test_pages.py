@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portfolio.books.models import DisposalRow, FuturesRow, IncomeRow, MarginRow
 from portfolio.books.selectors import overview_for
+from portfolio.models import LedgerEntry
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, FuturesPositionFactory, SyncRunFactory
 from tests.portfolio.pages_setup import user_with_pages
@@ -54,6 +55,11 @@ SQUEEZED_CELLS = """() => [...document.querySelectorAll('main .cards .table td')
   })
   .map(td => (td.dataset.label || '') + ': ' + td.innerText.slice(0, 40))"""
 
+# An empty table's message reads as a sentence, from the left.
+RIGHT_MESSAGES = """() => [...document.querySelectorAll('main .cards .table td[colspan]')]
+  .filter(td => td.offsetParent !== null && getComputedStyle(td).textAlign === 'right')
+  .map(td => td.innerText)"""
+
 
 def assert_fits(page, name: str, width: int) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth")
@@ -61,6 +67,7 @@ def assert_fits(page, name: str, width: int) -> None:
     assert page.evaluate(CLIPPED_TABLES) == [], f"{name}: a table is cut at {width} px"
     if width <= 640:  # tables are cards
         assert page.evaluate(SQUEEZED_CELLS) == [], f"{name}: a card cell is squeezed at {width} px"
+        assert page.evaluate(RIGHT_MESSAGES) == [], f"{name}: a message is right-aligned"
 
 
 def _visit(page, url: str, name: str, width: int, kind: str) -> None:
@@ -68,6 +75,18 @@ def _visit(page, url: str, name: str, width: int, kind: str) -> None:
     page.wait_for_load_state("load")
     assert_fits(page, name, width)
     screenshot(page, f"pages-{name}-{kind}")
+
+
+def _demo_sized(connection) -> None:
+    """Ids, labels and balances as long as a real account's, on the newest page of entries."""
+    connection.label = "Demo account (simulator)"
+    connection.save(update_fields=["label"])
+    newest = LedgerEntry.objects.filter(connection=connection).order_by("-time")[:50]
+    for n, entry in enumerate(newest):
+        entry.refid = f"FTvuLa3-n6a7ywqxYGiiSbVaGo{n:04d}"
+        entry.balance = Decimal("16336.8515819727")
+        entry.amount, entry.fee = Decimal("9696.46818686"), Decimal("74.1043")
+        entry.save(update_fields=["refid", "balance", "amount", "fee"])
 
 
 def _figure(page, name: str) -> str:
@@ -80,6 +99,7 @@ def test_every_page_shows_the_stored_figures(viewport, live_server):
     # the dashboard's Connections card shows the last sync, and its futures card a position
     SyncRunFactory(connection=data.connection, finished_at=timezone.now())
     FuturesPositionFactory(connection=data.connection, pnl_currency="USD")
+    _demo_sized(data.connection)
     run, base = data.run, live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", user.username)
