@@ -86,3 +86,26 @@ def test_the_dashboard_reloads_with_the_figures_once_the_rebuild_has_run(browser
     assert page.locator("#recompute").count() == 0
     screenshot(page, "job-wait-dashboard-rebuilt-1366")
     context.close()
+
+
+@pytest.mark.usefixtures("queued_tasks")
+def test_the_download_panel_shows_why_a_report_failed(browser, live_server, settings, tmp_path):
+    settings.REPORTS_DIR = tmp_path / "reports"
+    user, data = user_with_pages(entries=60, disposals=40, income=10, username="waits_failed")
+    year = data.run.years.order_by("-year").first().year  # bench data: no UK taxable gain line
+    context, page = _log_in(browser, live_server, user)
+    page.goto(f"{live_server.url}/reports/tax-year/{year}/")
+    with page.expect_navigation():
+        page.click("#download button:text('Build report')")
+    job = Job.objects.get(owner=user, kind=JobKind.REPORT)
+
+    report_execute(job_id=job.pk)  # as the worker would: it fails
+
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error
+    error = page.locator("#download .job-error")
+    error.wait_for()
+    assert error.inner_text() == f"Report build failed: {job.error}"
+    assert page.locator("#download [data-job]").count() == 0
+    assert not ReportFile.objects.filter(owner=user).exists()
+    context.close()
