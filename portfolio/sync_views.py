@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import connection_for
@@ -35,7 +36,10 @@ def sync_now(request: HttpRequest, connection_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def sync_status(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """The connection page's Sync card for its poll; opened directly, the page that holds it."""
     connection = connection_for(user=request.user, connection_id=connection_id)
+    if request.headers.get("X-Requested-With") != "XMLHttpRequest":
+        return redirect(reverse("connection_detail", args=[connection.pk]) + "#sync-status")
     context = {"connection": connection, "sync": sync_status_for(connection=connection)}
     return render(request, "portfolio/sync_status.html", context)
 

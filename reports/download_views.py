@@ -32,7 +32,9 @@ def request_report(request: HttpRequest, year: int) -> HttpResponse:
             KrakenConnection, pk=request.POST["connection"], user=request.user
         )
     report_request(user=request.user, year=year, fmt=fmt, connection=connection)
-    messages.success(request, f"Building your {fmt.upper()} report; refresh in a moment.")
+    messages.success(
+        request, f"Building your {fmt.upper()} report; its link appears below when done."
+    )
     return redirect(_back(year))
 
 

@@ -8,7 +8,10 @@ Screenshots go to var/screenshots/older-*.png.
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_pages import viewport  # noqa: F401  (the 1366/390 px fixture)
+from tests.browser.test_pages import (
+    assert_fits,
+    viewport,  # noqa: F401  (the 1366/390 px fixture)
+)
 from tests.factories import PASSWORD
 from tests.portfolio.test_dates import SHOWN, dated_user, pages_of, set_zone
 
@@ -43,8 +46,7 @@ def test_older_pages_fit_label_their_fields_and_show_the_users_zone(viewport, li
         page.goto(base + url)
         page.wait_for_load_state("load")
         name = url.strip("/").replace("/", "-") or "home"
-        overflow = page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= width, f"{url} scrolls sideways at {width} px ({overflow})"
+        assert_fits(page, url, width)
         assert page.evaluate(UNLABELLED) == [], url
         text = page.locator("main").inner_text()
         for moment in moments:

@@ -7,11 +7,13 @@ pages over a real simulator sync. Screenshots go to var/screenshots/pages-*.png.
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from portfolio.books.models import DisposalRow, FuturesRow, IncomeRow, MarginRow
 from portfolio.books.selectors import overview_for
+from portfolio.models import LedgerEntry
 from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, FuturesPositionFactory, SyncRunFactory
 from tests.portfolio.pages_setup import user_with_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,12 +38,55 @@ def money(value: Decimal) -> str:
     return f"{value:,.2f} GBP"
 
 
+# A table that scrolls inside its own box hides columns from a reader who does not think to
+# scroll it: at 1366 px every table fits its card, and at 390 px tables are cards or fit.
+CLIPPED_TABLES = """() => [...document.querySelectorAll('main .table-wrap')]
+  .filter(w => w.scrollWidth > w.clientWidth + 1)
+  .map(w => (w.querySelector('table') || w).getAttribute('aria-label') || w.className)"""
+# A card's value breaks between words, never letter by letter (a few characters a line).
+SQUEEZED_CELLS = """() => [...document.querySelectorAll('main .cards .table td')]
+  .filter(td => td.offsetParent !== null)
+  .filter(td => {
+    const range = document.createRange();
+    range.selectNodeContents(td);  // the value, without its label
+    const line = parseFloat(getComputedStyle(td).lineHeight);
+    const lines = range.getBoundingClientRect().height / line;
+    return lines > 2.5 && td.innerText.trim().length / lines < 12;
+  })
+  .map(td => (td.dataset.label || '') + ': ' + td.innerText.slice(0, 40))"""
+
+# An empty table's message reads as a sentence, from the left.
+RIGHT_MESSAGES = """() => [...document.querySelectorAll('main .cards .table td[colspan]')]
+  .filter(td => td.offsetParent !== null && getComputedStyle(td).textAlign === 'right')
+  .map(td => td.innerText)"""
+
+
+def assert_fits(page, name: str, width: int) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= width, f"{name} scrolls sideways at {width} px ({overflow})"
+    assert page.evaluate(CLIPPED_TABLES) == [], f"{name}: a table is cut at {width} px"
+    if width <= 640:  # tables are cards
+        assert page.evaluate(SQUEEZED_CELLS) == [], f"{name}: a card cell is squeezed at {width} px"
+        assert page.evaluate(RIGHT_MESSAGES) == [], f"{name}: a message is right-aligned"
+
+
 def _visit(page, url: str, name: str, width: int, kind: str) -> None:
     page.goto(url)
     page.wait_for_load_state("load")
-    overflow = page.evaluate("document.documentElement.scrollWidth")
-    assert overflow <= width, f"{name} scrolls sideways at {width} px ({overflow})"
+    assert_fits(page, name, width)
     screenshot(page, f"pages-{name}-{kind}")
+
+
+def _demo_sized(connection) -> None:
+    """Ids, labels and balances as long as a real account's, on the newest page of entries."""
+    connection.label = "Demo account (simulator)"
+    connection.save(update_fields=["label"])
+    newest = LedgerEntry.objects.filter(connection=connection).order_by("-time")[:50]
+    for n, entry in enumerate(newest):
+        entry.refid = f"FTvuLa3-n6a7ywqxYGiiSbVaGo{n:04d}"
+        entry.balance = Decimal("16336.8515819727")
+        entry.amount, entry.fee = Decimal("9696.46818686"), Decimal("74.1043")
+        entry.save(update_fields=["refid", "balance", "amount", "fee"])
 
 
 def _figure(page, name: str) -> str:
@@ -51,6 +96,10 @@ def _figure(page, name: str) -> str:
 def test_every_page_shows_the_stored_figures(viewport, live_server):
     kind, width, page, errors = viewport
     user, data = user_with_pages(entries=260, disposals=220, income=60, username=f"pages_{kind}")
+    # the dashboard's Connections card shows the last sync, and its futures card a position
+    SyncRunFactory(connection=data.connection, finished_at=timezone.now())
+    FuturesPositionFactory(connection=data.connection, pnl_currency="USD")
+    _demo_sized(data.connection)
     run, base = data.run, live_server.url
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", user.username)
@@ -115,6 +164,7 @@ def _transactions(page, base, width, kind, data) -> None:
     first_of_second = int(page.locator("tr[data-id]").first.get_attribute("data-id")[1:8])
     assert first_of_second == int(last_of_first[1:8]) - 4  # ETH is every 4th entry
     screenshot(page, f"pages-transactions-filtered-{kind}")
+    _visit(page, f"{base}/transactions/?kind=trades", "trades", width, kind)
 
 
 def _tax_year(page, base, width, kind, run) -> None:

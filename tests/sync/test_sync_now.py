@@ -75,9 +75,13 @@ def test_sync_now_in_eager_mode_runs_the_sync_and_the_page_shows_it(simulator, c
     assert "Succeeded" in page
     assert f"{len(account.truth.ledgers)} of {len(account.truth.ledgers)}" in page
     assert "Sync now" in page
-    status = client.get(reverse("connection_sync_status", args=[connection.pk]))
+    url = reverse("connection_sync_status", args=[connection.pk])
+    status = client.get(url, headers={"X-Requested-With": "XMLHttpRequest"})  # the page's poll
     assert status.status_code == 200
     assert 'data-active="0"' in status.content.decode()
+    opened = client.get(url)  # opened directly: the connection page, not a bare fragment
+    assert opened.status_code == 302
+    assert opened["Location"] == reverse("connection_detail", args=[connection.pk]) + "#sync-status"
 
 
 def test_sync_now_is_post_only_csrf_protected_and_owner_only(simulator, client):
