@@ -9,6 +9,7 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from portfolio.accounting.futures import FuturesTotals
+from portfolio.accounting.jurisdictions import JURISDICTIONS, METHOD_LABELS
 from portfolio.books.models import (
     AccountingRun,
     DailyValue,
@@ -41,7 +42,15 @@ def current_run_for(*, user, settings) -> CurrentRun:
     """The latest run if it was made with ``settings`` (the profile's, ``settings_for``)."""
     latest = latest_run_for(user=user)
     wanted = (settings.jurisdiction, settings.method, settings.base_currency, settings.time_zone)
-    label = " · ".join(wanted)
+    rules = JURISDICTIONS.get(settings.jurisdiction)
+    label = " · ".join(  # as the profile page names them
+        (
+            (rules.label or rules.name) if rules is not None else settings.jurisdiction,
+            METHOD_LABELS.get(settings.method, settings.method),
+            settings.base_currency,
+            settings.time_zone,
+        )
+    )
     if latest is None:
         return CurrentRun(None, None, False, label)
     if run_settings(latest) != wanted:

@@ -32,7 +32,11 @@ def test_after_a_currency_change_the_old_figures_never_show_under_the_new_label(
 
     Profile.objects.filter(user=user).update(base_currency="GBP")  # its rebuild has not run yet
     page = client.get(reverse("dashboard")).content.decode()
-    assert "A rebuild for us · fifo · GBP · America/New_York is pending" in page
+    assert (
+        "A rebuild for United States · FIFO (first in, first out) · GBP · "
+        "America/New_York is pending" in page
+    )
+    assert "other settings (United States · FIFO (first in, first out) · USD" in page
     assert usd_value not in page
     assert "Portfolio value" not in page and "<h2>Holdings</h2>" not in page  # nav links stay
     year = usd_run.years.order_by("year").last().year
