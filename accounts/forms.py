@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from accounts.models import Profile, RateTier
+from accounts.services import ConnectionInput
 from portfolio.accounting.jurisdictions import METHOD_LABELS, get_jurisdiction
 from portfolio.accounting.policies import ExchangeFee
 
@@ -106,3 +107,21 @@ class ConnectionForm(forms.Form):
         else:
             self.fields["api_key"].required = True
             self.fields["api_secret"].required = True
+
+    def connection_input(self) -> ConnectionInput:
+        """What ``services.connection_create``/``connection_update`` take, from the cleaned data
+        (the page and the API both go through this form)."""
+        data = self.cleaned_data
+        return ConnectionInput(
+            label=data["label"],
+            api_key=data.get("api_key") or "",
+            api_secret=data.get("api_secret") or "",
+            futures_key=data.get("futures_key") or "",
+            futures_secret=data.get("futures_secret") or "",
+            api_url=data["api_url"],
+            futures_url=data["futures_url"],
+            rate_tier=data["rate_tier"],
+            rate_max=data.get("rate_max"),
+            rate_decay=data.get("rate_decay"),
+            sync_interval_minutes=data["sync_interval_minutes"],
+        )

@@ -43,23 +43,6 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
-def _connection_input(form: ConnectionForm) -> services.ConnectionInput:
-    data = form.cleaned_data
-    return services.ConnectionInput(
-        label=data["label"],
-        api_key=data.get("api_key") or "",
-        api_secret=data.get("api_secret") or "",
-        futures_key=data.get("futures_key") or "",
-        futures_secret=data.get("futures_secret") or "",
-        api_url=data["api_url"],
-        futures_url=data["futures_url"],
-        rate_tier=data["rate_tier"],
-        rate_max=data.get("rate_max"),
-        rate_decay=data.get("rate_decay"),
-        sync_interval_minutes=data["sync_interval_minutes"],
-    )
-
-
 def _add_errors(form: ConnectionForm, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         form.add_error(field if field in form.fields else None, problems)
@@ -77,7 +60,7 @@ def connection_add(request: HttpRequest) -> HttpResponse:
     form = ConnectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            connection = services.connection_create(user=request.user, data=_connection_input(form))
+            connection = services.connection_create(user=request.user, data=form.connection_input())
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -128,7 +111,7 @@ def connection_edit(request: HttpRequest, connection_id: int) -> HttpResponse:
         try:
             connection = services.connection_update(
                 connection=connection,
-                data=_connection_input(form),
+                data=form.connection_input(),
                 clear_futures=form.cleaned_data.get("clear_futures", False),
             )
         except ValidationError as error:

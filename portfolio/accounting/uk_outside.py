@@ -138,7 +138,7 @@ class UkRunner(Runner):
         book = self.pools.get(op.asset) or self.book(op.asset, op.wallet)
         take, short = uk.pool_take[index], ZERO
         if take > ZERO:
-            pooled = self.take_pool(op, take)
+            pooled = self.take_pool(op, book, take)
             if pooled[-1][0].lot_id == f"missing:{op.event_id}":
                 short = pooled[-1][1]
             parts += pooled
@@ -196,13 +196,13 @@ class UkRunner(Runner):
                     "without a deposit on record", qty, op.event_id)
         )  # fmt: skip
 
-    def take_pool(self, op: Op, qty: Decimal) -> list[Piece]:
+    def take_pool(self, op: Op, book: S104Pool, qty: Decimal) -> list[Piece]:
         """The pool's part of a sale: only its units on Kraken; beyond them, a shortfall."""
-        book = self.book(op.asset, op.wallet)
         pool = book.pool
         on_kraken = (pool.qty if pool is not None else ZERO) - book.away
-        pieces, short = book.take(min(qty, max(on_kraken, ZERO)))
-        short += qty - min(qty, max(on_kraken, ZERO))
+        taken = min(qty, max(on_kraken, ZERO))
+        pieces, short = book.take(taken)
+        short += qty - taken
         if short:
             pieces.append(self.shortfall(op, short))
         return pieces

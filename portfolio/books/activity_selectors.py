@@ -11,7 +11,6 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portfolio.books import chart_data
-from portfolio.books.dashboard_selectors import _all_assets
 from portfolio.books.models import (
     AccountingRun,
     DisposalRow,
@@ -21,7 +20,7 @@ from portfolio.books.models import (
     MarginRow,
     YearResult,
 )
-from portfolio.books.selectors import ZERO, Holding, _cash
+from portfolio.books.selectors import ZERO, Holding, _cash, holdings_of
 from portfolio.models import AssetPair
 from portfolio.prices.models import PriceQuote
 
@@ -54,7 +53,7 @@ def asset_pages(*, run: AccountingRun | None) -> frozenset[str]:
 
 
 def asset_detail(*, run: AccountingRun, asset: str) -> AssetDetail | None:
-    holding = next((h for h in _all_assets(run) + _cash(run) if h.asset == asset), None)
+    holding = next((h for h in holdings_of(run) + _cash(run) if h.asset == asset), None)
     if holding is None:
         return None
     disposals = DisposalRow.objects.filter(run=run, asset=asset)

@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portfolio.books.models import AccountingRun, DailyValue, IncomeRow
-from portfolio.books.selectors import ZERO, Holding, Overview, _cash, _d
+from portfolio.books.selectors import ZERO, Holding, Overview, _cash, holdings_of
 
 HOLDING_SORTS = {
     "asset": lambda h: h.asset,
@@ -53,7 +53,7 @@ def holdings_table(
     The totals add the rows shown, so the realized total is the overview's realized card.
     """
     held = {h.asset for h in overview.holdings if not h.is_cash}
-    sold_out = [h for h in _all_assets(overview.run) if h.asset not in held and h.realized != 0]
+    sold_out = [h for h in holdings_of(overview.run) if h.asset not in held and h.realized != 0]
     rows = [h for h in overview.holdings] + sold_out
     key = HOLDING_SORTS.get(sort, HOLDING_SORTS["value"])
     rows.sort(key=key, reverse=descending)
@@ -65,23 +65,6 @@ def holdings_table(
         outside_cost_basis=sum((h.outside_cost_basis for h in rows), ZERO),
     )
     return HoldingsTable(rows, totals, sort if sort in HOLDING_SORTS else "value", descending)
-
-
-def _all_assets(run: AccountingRun) -> list[Holding]:
-    return [
-        Holding(
-            asset=asset,
-            quantity=Decimal(row["holding"]),
-            cost_basis=Decimal(row["cost_basis"]),
-            market_value=_d(row["market_value"]),
-            unrealized=_d(row["unrealized"]),
-            realized=Decimal(row["realized"]),
-            price_source=row["price_source"],
-            held_outside=Decimal(row.get("held_outside", "0")),
-            outside_cost_basis=Decimal(row.get("outside_cost_basis", "0")),
-        )
-        for asset, row in sorted(run.pnl.items())
-    ]
 
 
 @dataclass(frozen=True)

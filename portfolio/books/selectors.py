@@ -123,8 +123,9 @@ def _d(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def overview_for(*, run: AccountingRun) -> Overview:
-    holdings = [
+def holdings_of(run: AccountingRun) -> list[Holding]:
+    """Every asset the run has figures for (held, held outside, or sold out), by asset."""
+    return [
         Holding(
             asset=asset,
             quantity=Decimal(row["holding"]),
@@ -138,6 +139,10 @@ def overview_for(*, run: AccountingRun) -> Overview:
         )
         for asset, row in sorted(run.pnl.items())
     ]
+
+
+def overview_for(*, run: AccountingRun) -> Overview:
+    holdings = holdings_of(run)
     held = [h for h in holdings if h.quantity != 0 or h.held_outside != 0] + _cash(run)
     values = [h.market_value for h in held]
     market = None if any(v is None for v in values) else sum(values, ZERO)  # type: ignore[arg-type]

@@ -76,23 +76,6 @@ def _form_errors(form) -> ValidationError:
     )
 
 
-def _connection_input(data: dict) -> services.ConnectionInput:
-    """What the connection page's view makes of its form's cleaned data."""
-    return services.ConnectionInput(
-        label=data["label"],
-        api_key=data.get("api_key") or "",
-        api_secret=data.get("api_secret") or "",
-        futures_key=data.get("futures_key") or "",
-        futures_secret=data.get("futures_secret") or "",
-        api_url=data["api_url"],
-        futures_url=data["futures_url"],
-        rate_tier=data["rate_tier"],
-        rate_max=data.get("rate_max"),
-        rate_decay=data.get("rate_decay"),
-        sync_interval_minutes=data["sync_interval_minutes"],
-    )
-
-
 NEW_CONNECTION = {
     name: field.initial
     for name, field in ConnectionForm.base_fields.items()
@@ -137,7 +120,7 @@ class ConnectionListView(APIView):
             form = ConnectionForm(data)
             if not form.is_valid():
                 raise _form_errors(form)
-            given = _connection_input(form.cleaned_data)
+            given = form.connection_input()
         connection = services.connection_create(user=request.user, data=given)
         return Response(ConnectionSerializer(connection).data, status=status.HTTP_201_CREATED)
 
@@ -161,7 +144,7 @@ class ConnectionDetailView(APIView):
             raise _form_errors(form)
         services.connection_update(
             connection=connection,
-            data=_connection_input(form.cleaned_data),
+            data=form.connection_input(),
             clear_futures=form.cleaned_data.get("clear_futures", False),
         )
         connection.refresh_from_db()
