@@ -56,8 +56,7 @@ def signed(value) -> str:
 @register.filter
 def ccy(value, currency: str = "") -> str:
     """Money with its currency: '1,234.50 GBP'; a missing value shows as a dash."""
-    text = money(value, currency)
-    return text if text == "—" or not currency else f"{text} {currency}"
+    return _with_code(money(value, currency), currency)
 
 
 @register.filter
@@ -66,15 +65,18 @@ def amount(value, currency: str = "") -> str:
     crypto one (an inverse contract's BTC PnL) to 8 decimals with the zeros trimmed."""
     if currency in FIAT:
         return ccy(value, currency)
-    text = trimmed(value, 8)
-    return text if text == "—" or not currency else f"{text} {currency}"
+    return _with_code(trimmed(value, 8), currency)
 
 
 @register.filter
 def price(value, currency: str = "") -> str:
     """A price in its quote currency: all the decimals Kraken gave, zeros trimmed, and the code:
     '19,300.2 USD' (a price is not rounded to cents: 0.00001234 USD is a price)."""
-    text = trimmed(value, DEFAULT_PLACES)
+    return _with_code(trimmed(value, DEFAULT_PLACES), currency)
+
+
+def _with_code(text: str, currency: str) -> str:
+    """A figure and its currency code; a missing figure (a dash) stays bare."""
     return text if text == "—" or not currency else f"{text} {currency}"
 
 
